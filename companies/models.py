@@ -1,0 +1,222 @@
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django_countries.fields import CountryField
+from simple_history.models import HistoricalRecords
+
+from core.models import TimeStampedModel
+
+from .normalize import normalize_company_name
+from .querysets import CompanyQuerySet, InterestRegistrationQuerySet
+
+
+class Origin(models.TextChoices):
+    DOMESTIC = "domestic", "Domestic"
+    GLOBAL = "global", "Global"
+
+
+class CompanySize(models.TextChoices):
+    MICRO = "micro", "Micro (under 10 staff)"
+    SMALL = "small", "Small (10–49)"
+    MEDIUM = "medium", "Medium (50–249)"
+    LARGE = "large", "Large (250–999)"
+    ENTERPRISE = "enterprise", "Enterprise (1,000 or more)"
+
+
+class Company(TimeStampedModel):
+    """A company, global or domestic, that wants to set up in one or more zones."""
+
+    name = models.CharField(max_length=200)
+    # Unique so that two submissions racing for one new company create it once.
+    normalized_name = models.CharField(max_length=200, unique=True, editable=False)
+    origin = models.CharField(max_length=10, choices=Origin.choices, db_index=True)
+    country = CountryField(db_index=True)
+    sector = models.ForeignKey(
+        "zones.Sector",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="companies",
+    )
+    website = models.URLField(blank=True)
+    size = models.CharField(max_length=20, choices=CompanySize.choices, blank=True)
+    description = models.TextField(blank=True)
+
+    objects = CompanyQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["updated", "normalized_name"])
+
+    class Meta:
+        ordering = ("name",)
+        verbose_name_plural = "companies"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(origin__in=Origin.values),
+                name="company_origin_valid",
+                violation_error_message="Origin must be domestic or global.",
+            ),
+            models.CheckConstraint(
+                condition=Q(size="") | Q(size__in=CompanySize.values),
+                name="company_size_valid",
+                violation_error_message="Unknown company size.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(normalized_name=""),
+                name="company_normalized_name_not_blank",
+                violation_error_message="A company needs a name.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.normalized_name = normalize_company_name(self.name)
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        self.normalized_name = normalize_company_name(self.name)
+
+
+class Contact(TimeStampedModel):
+    """A person at a company. Personal data: shown to staff only, never publicly."""
+
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="contacts")
+    name = models.CharField(max_length=200)
+    email = models.EmailField(max_length=254)
+    phone = models.CharField(max_length=40, blank=True)
+    role = models.CharField(max_length=100, blank=True)
+
+    class Meta:
+        ordering = ("company", "name")
+        constraints = [
+            models.UniqueConstraint(
+                "company",
+                Lower("email"),
+                name="contact_unique_email_per_company",
+                violation_error_message="This company already has a contact with that email.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.company})"
+
+
+class RegistrationChannel(models.TextChoices):
+    WEB = "web", "Public web form"
+    API = "api", "Partner API"
+    STAFF = "staff", "Entered by staff"
+    IMPORT = "import", "Imported"
+
+
+class RegistrationStatus(models.TextChoices):
+    RECEIVED = "received", "Received"
+    UNDER_REVIEW = "under_review", "Under review"
+    ACCEPTED = "accepted", "Accepted"
+    DECLINED = "declined", "Declined"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+REGISTRATION_STATUS_TRANSITIONS = {
+    RegistrationStatus.RECEIVED: {
+        RegistrationStatus.UNDER_REVIEW,
+        RegistrationStatus.WITHDRAWN,
+    },
+    RegistrationStatus.UNDER_REVIEW: {
+        RegistrationStatus.ACCEPTED,
+        RegistrationStatus.DECLINED,
+        RegistrationStatus.WITHDRAWN,
+    },
+    RegistrationStatus.ACCEPTED: {RegistrationStatus.WITHDRAWN},
+    RegistrationStatus.DECLINED: set(),
+    RegistrationStatus.WITHDRAWN: set(),
+}
+
+
+def new_reference():
+    """A short reference a person can read out on the phone: TZR-XXXX-XXXX."""
+    alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I look-alikes
+    chars = "".join(secrets.choice(alphabet) for _ in range(8))
+    return f"TZR-{chars[:4]}-{chars[4:]}"
+
+
+def new_status_token():
+    return secrets.token_urlsafe(32)
+
+
+class InterestRegistration(TimeStampedModel):
+    """A company's registered interest in one or more zones, and its review."""
+
+    reference = models.CharField(max_length=20, unique=True, default=new_reference, editable=False)
+    # The applicant's private link to the status page; unguessable, never listed.
+    status_token = models.CharField(
+        max_length=64, unique=True, default=new_status_token, editable=False
+    )
+    company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="registrations")
+    contact = models.ForeignKey(
+        Contact, on_delete=models.SET_NULL, null=True, blank=True, related_name="registrations"
+    )
+    zones = models.ManyToManyField("zones.Zone", related_name="registrations")
+    channel = models.CharField(max_length=10, choices=RegistrationChannel.choices, db_index=True)
+    status = models.CharField(
+        max_length=20,
+        choices=RegistrationStatus.choices,
+        default=RegistrationStatus.RECEIVED,
+        db_index=True,
+    )
+    planned_investment_usd = models.DecimalField(
+        max_digits=18, decimal_places=2, null=True, blank=True
+    )
+    planned_jobs = models.PositiveIntegerField(null=True, blank=True)
+    target_date = models.DateField(null=True, blank=True)
+    message = models.TextField(blank=True, max_length=5000)
+    # Maker-checker: who entered it (staff channel) may not be who accepts it.
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="submitted_registrations",
+    )
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="reviewed_registrations",
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    review_note = models.TextField(blank=True)
+
+    objects = InterestRegistrationQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["updated", "status_token"])
+
+    class Meta:
+        ordering = ("-created",)
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=RegistrationStatus.values),
+                name="registration_status_valid",
+                violation_error_message="Unknown registration status.",
+            ),
+            models.CheckConstraint(
+                condition=Q(channel__in=RegistrationChannel.values),
+                name="registration_channel_valid",
+                violation_error_message="Unknown registration channel.",
+            ),
+            models.CheckConstraint(
+                condition=Q(planned_investment_usd__isnull=True) | Q(planned_investment_usd__gte=0),
+                name="registration_planned_investment_not_negative",
+                violation_error_message="Planned investment cannot be negative.",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "created"], name="registration_status_created")]
+
+    def __str__(self):
+        return f"{self.reference} · {self.company}"
+
+    def get_absolute_url(self):
+        return reverse("public:registration-status", kwargs={"token": self.status_token})

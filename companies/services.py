@@ -1,0 +1,143 @@
+"""Writes for companies and interest registrations, shared by the form, the API and the admin."""
+
+import datetime
+from collections.abc import Iterable
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from . import notifications
+from .models import (
+    REGISTRATION_STATUS_TRANSITIONS,
+    Company,
+    Contact,
+    InterestRegistration,
+    RegistrationStatus,
+)
+from .normalize import normalize_company_name
+
+
+def company_match_or_create(
+    *, name: str, origin: str, country: str, sector=None, website: str = ""
+) -> tuple[Company, bool]:
+    """Return the company whose normalised name matches `name`, creating it if there is none."""
+    normalized = normalize_company_name(name)
+    existing = Company.objects.filter(normalized_name=normalized).first()
+    if existing:
+        return existing, False
+    company = Company(
+        name=name.strip(), origin=origin, country=country, sector=sector, website=website
+    )
+    company.full_clean(validate_unique=False)
+    try:
+        # The unique normalised name decides a race between two first submissions;
+        # the savepoint keeps the caller's transaction usable after the loser's insert.
+        with transaction.atomic():
+            company.save()
+    except IntegrityError:
+        return Company.objects.get(normalized_name=normalized), False
+    return company, True
+
+
+def contact_match_or_create(*, company: Company, name: str, email: str, phone: str = "") -> Contact:
+    """The company's contact with this email (updated with the latest name and phone)."""
+    email = email.strip()
+    contact = Contact.objects.filter(company=company, email__iexact=email).first()
+    if contact is None:
+        contact = Contact(company=company, name=name, email=email, phone=phone)
+        contact.full_clean(validate_unique=False)
+        try:
+            with transaction.atomic():
+                contact.save()
+            return contact
+        except IntegrityError:
+            contact = Contact.objects.get(company=company, email__iexact=email)
+    if (contact.name, contact.phone) != (name, phone or contact.phone):
+        contact.name = name
+        contact.phone = phone or contact.phone
+        contact.save(update_fields=["name", "phone", "updated"])
+    return contact
+
+
+@transaction.atomic
+def registration_submit(
+    *,
+    company_name: str,
+    origin: str,
+    country: str,
+    zones: Iterable,
+    contact_name: str,
+    contact_email: str,
+    contact_phone: str = "",
+    sector=None,
+    website: str = "",
+    planned_investment_usd: Decimal | None = None,
+    planned_jobs: int | None = None,
+    target_date: datetime.date | None = None,
+    message: str = "",
+    channel: str = "web",
+    submitted_by=None,
+) -> InterestRegistration:
+    """Register a company's interest in zones: company, contact and registration in one go."""
+    zones = list(zones)
+    if not zones:
+        raise ValidationError({"zones": "Choose at least one zone."}, code="required")
+    company, _ = company_match_or_create(
+        name=company_name, origin=origin, country=country, sector=sector, website=website
+    )
+    contact = contact_match_or_create(
+        company=company, name=contact_name, email=contact_email, phone=contact_phone
+    )
+    registration = InterestRegistration(
+        company=company,
+        contact=contact,
+        channel=channel,
+        planned_investment_usd=planned_investment_usd,
+        planned_jobs=planned_jobs,
+        target_date=target_date,
+        message=message,
+        submitted_by=submitted_by,
+    )
+    registration.full_clean(exclude=["zones"])
+    registration.save()
+    registration.zones.set(zones)
+    transaction.on_commit(lambda: notifications.registration_received(registration))
+    return registration
+
+
+@transaction.atomic
+def registration_transition(
+    *, registration: InterestRegistration, status: str, user, note: str = ""
+) -> InterestRegistration:
+    """Move a registration along its review, recording who did it, when and why."""
+    locked = InterestRegistration.objects.select_for_update().get(pk=registration.pk)
+    current = RegistrationStatus(locked.status)
+    if status not in REGISTRATION_STATUS_TRANSITIONS[current]:
+        allowed = ", ".join(
+            sorted(RegistrationStatus(s).label for s in REGISTRATION_STATUS_TRANSITIONS[current])
+        )
+        raise ValidationError(
+            f"Registration {locked.reference} is {current.label.lower()}; it cannot move to "
+            f"“{status}”. Allowed next: {allowed or 'none'}.",
+            code="invalid_transition",
+        )
+    if (
+        status == RegistrationStatus.ACCEPTED
+        and locked.submitted_by_id is not None
+        and locked.submitted_by_id == getattr(user, "pk", None)
+    ):
+        raise ValidationError(
+            f"You entered registration {locked.reference} yourself, so another reviewer must "
+            f"accept it (maker-checker rule).",
+            code="maker_checker",
+        )
+    locked.status = status
+    locked.reviewer = user
+    locked.reviewed_at = timezone.now()
+    if note:
+        locked.review_note = note
+    locked.save()
+    registration.refresh_from_db()
+    return locked

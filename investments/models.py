@@ -1,0 +1,211 @@
+from decimal import Decimal
+
+from django.db import models
+from django.db.models import F, Q
+from simple_history.models import HistoricalRecords
+
+from core.models import TimeStampedModel
+
+from .querysets import ExchangeRateQuerySet, PledgeQuerySet
+
+CURRENCY_CODE_REGEX = r"^[A-Z]{3}$"
+
+
+class ExchangeRate(TimeStampedModel):
+    """How many US dollars one unit of a currency was worth on a day."""
+
+    currency = models.CharField(max_length=3, help_text="ISO 4217 code, such as PKR.")
+    date = models.DateField()
+    rate_to_usd = models.DecimalField(
+        max_digits=20, decimal_places=10, help_text="US dollars for one unit of the currency."
+    )
+    source = models.CharField(max_length=200, blank=True)
+
+    objects = ExchangeRateQuerySet.as_manager()
+
+    class Meta:
+        ordering = ("currency", "-date")
+        get_latest_by = "date"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["currency", "date"],
+                name="exchangerate_one_per_currency_day",
+                violation_error_message="There is already a rate for this currency on this day.",
+            ),
+            models.CheckConstraint(
+                condition=Q(rate_to_usd__gt=0),
+                name="exchangerate_rate_positive",
+                violation_error_message="An exchange rate must be positive.",
+            ),
+            models.CheckConstraint(
+                condition=Q(currency__regex=CURRENCY_CODE_REGEX),
+                name="exchangerate_currency_iso",
+                violation_error_message="Currency must be a three-letter ISO 4217 code.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"1 {self.currency} = {self.rate_to_usd} USD on {self.date}"
+
+
+class PledgeStatus(models.TextChoices):
+    ANNOUNCED = "announced", "Announced"
+    COMMITTED = "committed", "Committed"
+    IN_PROGRESS = "in_progress", "In progress"
+    REALIZED = "realized", "Realised"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class Pledge(TimeStampedModel):
+    """Investment a company has pledged in a zone, with what has been realised so far."""
+
+    company = models.ForeignKey(
+        "companies.Company", on_delete=models.PROTECT, related_name="pledges"
+    )
+    zone = models.ForeignKey("zones.Zone", on_delete=models.PROTECT, related_name="pledges")
+    registration = models.ForeignKey(
+        "companies.InterestRegistration",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="pledges",
+    )
+    amount = models.DecimalField(max_digits=18, decimal_places=2)
+    currency = models.CharField(max_length=3, default="USD")
+    # Converted at the rate on (or latest before) pledged_on; set by pledge_record().
+    amount_usd = models.DecimalField(max_digits=18, decimal_places=2)
+    pledged_on = models.DateField(db_index=True)
+    status = models.CharField(
+        max_length=20,
+        choices=PledgeStatus.choices,
+        default=PledgeStatus.ANNOUNCED,
+        db_index=True,
+    )
+    # Running totals of the disbursements, kept by disbursement_record() in the
+    # same transaction so that reports need not scan the disbursement table.
+    realized_amount = models.DecimalField(
+        max_digits=18, decimal_places=2, default=Decimal("0"), editable=False
+    )
+    realized_usd = models.DecimalField(
+        max_digits=18, decimal_places=2, default=Decimal("0"), editable=False
+    )
+    description = models.TextField(blank=True)
+
+    objects = PledgeQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["updated"])
+
+    class Meta:
+        ordering = ("-pledged_on", "-id")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount__gt=0),
+                name="pledge_amount_positive",
+                violation_error_message="A pledge's amount must be positive.",
+            ),
+            models.CheckConstraint(
+                condition=Q(amount_usd__gte=0),
+                name="pledge_amount_usd_not_negative",
+                violation_error_message="A pledge's USD amount cannot be negative.",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=PledgeStatus.values),
+                name="pledge_status_valid",
+                violation_error_message="Unknown pledge status.",
+            ),
+            models.CheckConstraint(
+                condition=Q(currency__regex=CURRENCY_CODE_REGEX),
+                name="pledge_currency_iso",
+                violation_error_message="Currency must be a three-letter ISO 4217 code.",
+            ),
+            models.CheckConstraint(
+                condition=Q(realized_amount__gte=0) & Q(realized_amount__lte=F("amount")),
+                name="pledge_realized_within_amount",
+                violation_error_message="More cannot be realised than was pledged.",
+            ),
+            models.CheckConstraint(
+                condition=Q(realized_usd__gte=0),
+                name="pledge_realized_usd_not_negative",
+                violation_error_message="Realised USD cannot be negative.",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["zone", "status"], name="pledge_zone_status"),
+            models.Index(fields=["company", "status"], name="pledge_company_status"),
+        ]
+
+    def __str__(self):
+        return f"{self.company} → {self.zone}: {self.amount:,} {self.currency}"
+
+
+class Disbursement(TimeStampedModel):
+    """A tranche of a pledge actually invested, in the pledge's currency."""
+
+    pledge = models.ForeignKey(Pledge, on_delete=models.CASCADE, related_name="disbursements")
+    disbursed_on = models.DateField(db_index=True)
+    amount = models.DecimalField(max_digits=18, decimal_places=2)
+    amount_usd = models.DecimalField(max_digits=18, decimal_places=2)
+    note = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ("pledge", "disbursed_on", "id")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount__gt=0),
+                name="disbursement_amount_positive",
+                violation_error_message="A disbursement's amount must be positive.",
+            ),
+            models.CheckConstraint(
+                condition=Q(amount_usd__gte=0),
+                name="disbursement_amount_usd_not_negative",
+                violation_error_message="A disbursement's USD amount cannot be negative.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.amount:,} on {self.disbursed_on}"
+
+
+class TargetMetric(models.TextChoices):
+    PLEDGED_USD = "pledged_usd", "Private investment pledged (USD)"
+    REALIZED_USD = "realized_usd", "Private investment realised (USD)"
+    ZONES_OPERATIONAL = "zones_operational", "Zones operational"
+    COMPANIES_INTERESTED = "companies_interested", "Companies registered"
+    IT_EXPORTS_USD = "it_exports_usd", "IT exports per year (USD)"
+
+
+class Target(TimeStampedModel):
+    """A programme goal that reports measure progress against."""
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True)
+    metric = models.CharField(max_length=30, choices=TargetMetric.choices)
+    target_value = models.DecimalField(max_digits=20, decimal_places=2)
+    baseline_value = models.DecimalField(max_digits=20, decimal_places=2, null=True, blank=True)
+    # Figures measured outside the registry (IT exports) are entered by staff.
+    reported_value = models.DecimalField(max_digits=20, decimal_places=2, null=True, blank=True)
+    start_date = models.DateField()
+    due_date = models.DateField()
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ("due_date", "name")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(target_value__gt=0),
+                name="target_value_positive",
+                violation_error_message="A target must be positive.",
+            ),
+            models.CheckConstraint(
+                condition=Q(due_date__gte=F("start_date")),
+                name="target_due_after_start",
+                violation_error_message="A target cannot be due before it starts.",
+            ),
+            models.CheckConstraint(
+                condition=Q(metric__in=TargetMetric.values),
+                name="target_metric_valid",
+                violation_error_message="Unknown target metric.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name

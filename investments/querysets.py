@@ -1,0 +1,28 @@
+from django.db import models
+from django.db.models import Count, Sum
+from django.db.models.functions import Coalesce
+
+from core.query import MONEY
+
+
+class ExchangeRateQuerySet(models.QuerySet):
+    def rate_on(self, currency, on_date):
+        """The latest rate for `currency` on or before `on_date`, or None."""
+        return self.filter(currency=currency, date__lte=on_date).order_by("-date").first()
+
+
+class PledgeQuerySet(models.QuerySet):
+    def active(self):
+        """Pledges that still count towards the programme (not cancelled)."""
+        return self.exclude(status="cancelled")
+
+    def committed(self):
+        return self.filter(status__in=("committed", "in_progress", "realized"))
+
+    def totals(self):
+        """{pledged_usd, realized_usd, pledge_count} over this queryset in one query."""
+        return self.order_by().aggregate(
+            pledged_usd=Coalesce(Sum("amount_usd"), 0, output_field=MONEY),
+            realized_usd=Coalesce(Sum("realized_usd"), 0, output_field=MONEY),
+            pledge_count=Count("pk"),
+        )

@@ -1,0 +1,173 @@
+"""Factories shared by every test; build only what a test needs."""
+
+import datetime
+from decimal import Decimal
+
+import factory
+from django.contrib.auth import get_user_model
+
+from companies.models import Company, Contact, InterestRegistration
+from investments.models import Disbursement, ExchangeRate, Pledge, Target
+from zones.models import Incentive, Sector, Zone, ZoneDeveloper, ZoneStatusChange
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda o: f"{o.username}@authority.example")
+    password = factory.PostGenerationMethodCall("set_password", "correct-horse-battery")
+
+    @factory.post_generation
+    def saved(obj, create, extracted, **kwargs):
+        if create:
+            obj.save()
+
+
+class StaffUserFactory(UserFactory):
+    is_staff = True
+
+
+class SectorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Sector
+        django_get_or_create = ("slug",)
+
+    name = factory.Sequence(lambda n: f"Sector {n}")
+    slug = factory.Sequence(lambda n: f"sector-{n}")
+
+
+class ZoneDeveloperFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ZoneDeveloper
+
+    name = factory.Sequence(lambda n: f"Developer {n}")
+    slug = factory.Sequence(lambda n: f"developer-{n}")
+    legal_name = factory.LazyAttribute(lambda o: f"{o.name} (Private) Limited")
+    country = "PK"
+
+
+class IncentiveFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Incentive
+
+    name = factory.Sequence(lambda n: f"Incentive {n}")
+    slug = factory.Sequence(lambda n: f"incentive-{n}")
+    kind = "tax_waiver"
+    duration_years = 10
+
+
+class ZoneFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Zone
+
+    name = factory.Sequence(lambda n: f"Technology Zone {n}")
+    slug = factory.Sequence(lambda n: f"technology-zone-{n}")
+    developer = factory.SubFactory(ZoneDeveloperFactory)
+    city = "Karachi"
+    province = "Sindh"
+    latitude = Decimal("24.860700")
+    longitude = Decimal("67.001100")
+    area_hectares = Decimal("50.00")
+    status = "approved"
+    target_opening_date = datetime.date(2027, 6, 30)
+
+
+class ZoneStatusChangeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ZoneStatusChange
+
+    zone = factory.SubFactory(ZoneFactory)
+    status = "approved"
+    changed_on = datetime.date(2026, 1, 15)
+
+
+class CompanyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Company
+
+    name = factory.Sequence(lambda n: f"Company {n} Ltd")
+    origin = "domestic"
+    country = "PK"
+    sector = factory.SubFactory(SectorFactory)
+
+
+class ContactFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Contact
+
+    company = factory.SubFactory(CompanyFactory)
+    name = factory.Sequence(lambda n: f"Contact Person {n}")
+    email = factory.Sequence(lambda n: f"person{n}@company.example")
+    phone = "+92 21 1234567"
+
+
+class InterestRegistrationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = InterestRegistration
+        skip_postgeneration_save = True
+
+    company = factory.SubFactory(CompanyFactory)
+    contact = factory.SubFactory(ContactFactory, company=factory.SelfAttribute("..company"))
+    channel = "web"
+    status = "received"
+    planned_investment_usd = Decimal("1000000.00")
+    planned_jobs = 50
+
+    @factory.post_generation
+    def zones(obj, create, extracted, **kwargs):
+        if not create:
+            return
+        obj.zones.set(extracted if extracted is not None else [ZoneFactory()])
+
+
+class ExchangeRateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ExchangeRate
+        django_get_or_create = ("currency", "date")
+
+    currency = "PKR"
+    date = datetime.date(2026, 1, 1)
+    rate_to_usd = Decimal("0.0035714286")  # 280 PKR to the dollar
+
+
+class PledgeFactory(factory.django.DjangoModelFactory):
+    """A USD pledge; for other currencies use investments.services.pledge_record."""
+
+    class Meta:
+        model = Pledge
+
+    company = factory.SubFactory(CompanyFactory)
+    zone = factory.SubFactory(ZoneFactory)
+    amount = Decimal("1000000.00")
+    currency = "USD"
+    amount_usd = factory.LazyAttribute(lambda o: o.amount)
+    pledged_on = datetime.date(2026, 3, 1)
+    status = "announced"
+
+
+class DisbursementFactory(factory.django.DjangoModelFactory):
+    """A raw row; to keep the pledge's totals right use investments.services.disbursement_record."""
+
+    class Meta:
+        model = Disbursement
+
+    pledge = factory.SubFactory(PledgeFactory)
+    disbursed_on = datetime.date(2026, 6, 1)
+    amount = Decimal("100000.00")
+    amount_usd = factory.LazyAttribute(lambda o: o.amount)
+
+
+class TargetFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Target
+
+    name = factory.Sequence(lambda n: f"Target {n}")
+    slug = factory.Sequence(lambda n: f"target-{n}")
+    metric = "pledged_usd"
+    target_value = Decimal("1500000000.00")
+    start_date = datetime.date(2026, 1, 1)
+    due_date = datetime.date(2027, 12, 31)
