@@ -12,6 +12,7 @@ from django.db.models import Count, DecimalField, IntegerField, OuterRef, Subque
 from django.db.models.functions import Coalesce
 
 MONEY = DecimalField(max_digits=20, decimal_places=2)
+CENT = Decimal("0.01")
 
 
 def subquery_sum(queryset, field, *, outer_field, outer_ref="pk", output_field=MONEY):

@@ -1,8 +1,10 @@
+from decimal import Decimal
+
 from django.db import models
 from django.db.models import Count, Sum
 from django.db.models.functions import Coalesce
 
-from core.query import MONEY
+from core.query import CENT, MONEY
 
 
 class ExchangeRateQuerySet(models.QuerySet):
@@ -21,8 +23,12 @@ class PledgeQuerySet(models.QuerySet):
 
     def totals(self):
         """{pledged_usd, realized_usd, pledge_count} over this queryset in one query."""
-        return self.order_by().aggregate(
+        totals = self.order_by().aggregate(
             pledged_usd=Coalesce(Sum("amount_usd"), 0, output_field=MONEY),
             realized_usd=Coalesce(Sum("realized_usd"), 0, output_field=MONEY),
             pledge_count=Count("pk"),
         )
+        # SQLite sums decimals as floats; round back to cents so both databases agree.
+        for key in ("pledged_usd", "realized_usd"):
+            totals[key] = Decimal(totals[key]).quantize(CENT)
+        return totals

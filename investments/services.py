@@ -7,9 +7,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 
-from .models import Disbursement, ExchangeRate, Pledge
+from core.query import CENT
 
-CENT = Decimal("0.01")
+from .models import Disbursement, ExchangeRate, Pledge
 
 
 class ExchangeRateMissing(ValidationError):

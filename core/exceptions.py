@@ -1,0 +1,115 @@
+"""One JSON error shape for the whole API, with a message a person can act on.
+
+    {"status": 400, "code": "invalid", "detail": "…", "errors": {"field": ["…"]}}
+
+`errors` appears only on 400s that concern particular fields or query parameters.
+"""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework import exceptions, serializers, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler
+
+INVALID_DETAIL = "Some fields or query parameters are invalid; `errors` says what to change."
+
+DETAIL_BY_CODE = {
+    # DRF's stock wording for these is terse; say what to do next.
+    "not_authenticated": (
+        "Authentication needed: send a partner key as `Authorization: Api-Key <key>`."
+    ),
+    "method_not_allowed": None,  # DRF's text names the method; kept below with a hint
+}
+
+
+class ErrorSerializer(serializers.Serializer):
+    """The body of every error response (documents the shape in the OpenAPI schema)."""
+
+    status = serializers.IntegerField(help_text="The HTTP status code, repeated.")
+    code = serializers.CharField(help_text="A stable machine-readable code, e.g. `not_found`.")
+    detail = serializers.CharField(help_text="What went wrong and what to do about it.")
+    errors = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        required=False,
+        help_text="Field or query-parameter name → messages (400 only).",
+    )
+    retry_after_seconds = serializers.IntegerField(
+        required=False, help_text="429 only: how long to wait before retrying."
+    )
+
+
+def api_exception_handler(exc, context):
+    """DRF's handler, reshaped; also turns a service's Django ValidationError into a 400."""
+    if isinstance(exc, DjangoValidationError):
+        exc = exceptions.ValidationError(_django_errors(exc))
+    response = exception_handler(exc, context)
+    if response is None:
+        return None  # a genuine bug: let it surface as a 500 and reach the logs
+    response.data = _error_body(exc, response)
+    return response
+
+
+def _django_errors(exc: DjangoValidationError) -> dict:
+    if hasattr(exc, "error_dict"):
+        return {
+            ("non_field_errors" if field == "__all__" else field): messages
+            for field, messages in exc.message_dict.items()
+        }
+    return {"non_field_errors": exc.messages}
+
+
+def _error_body(exc, response: Response) -> dict:
+    code = _code(exc)
+    body = {"status": response.status_code, "code": code}
+    if isinstance(exc, exceptions.ValidationError):
+        errors = response.data
+        if isinstance(errors, list):
+            errors = {"non_field_errors": errors}
+        body["detail"] = INVALID_DETAIL
+        body["errors"] = {field: _flatten(messages) for field, messages in errors.items()}
+        return body
+    detail = response.data.get("detail") if isinstance(response.data, dict) else None
+    body["detail"] = str(detail or exc)
+    if isinstance(exc, exceptions.NotAuthenticated):
+        body["detail"] = DETAIL_BY_CODE["not_authenticated"]
+    elif isinstance(exc, exceptions.MethodNotAllowed):
+        allowed = response.headers.get("Allow") or ""
+        body["detail"] += f" This endpoint accepts: {allowed or 'GET'}."
+    elif isinstance(exc, exceptions.Throttled):
+        body["detail"] = (
+            "Too many requests. Slow down and retry later; partners with a key get a higher "
+            "limit."
+        )
+        if exc.wait is not None:
+            body["retry_after_seconds"] = int(exc.wait) + 1
+    return body
+
+
+def _code(exc) -> str:
+    if isinstance(exc, exceptions.APIException):
+        codes = exc.get_codes()
+        if isinstance(codes, str):
+            return codes
+        return exceptions.ValidationError.default_code if isinstance(
+            exc, exceptions.ValidationError
+        ) else exc.default_code
+    return "error"
+
+
+def _flatten(messages) -> list[str]:
+    """Field errors as a flat list of strings (nested serializers' errors joined by path)."""
+    if isinstance(messages, dict):
+        return [
+            f"{key}: {message}" for key, value in messages.items() for message in _flatten(value)
+        ]
+    if isinstance(messages, list):
+        flat = []
+        for index, item in enumerate(messages):
+            if isinstance(item, dict | list):
+                flat.extend(f"[{index}] {message}" for message in _flatten(item))
+            else:
+                flat.append(str(item))
+        return flat
+    return [str(messages)]
+
+
+__all__ = ["ErrorSerializer", "api_exception_handler", "status"]
