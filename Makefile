@@ -38,5 +38,11 @@ test: lint
 	$(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/pytest
 
+# Benchmark against PostgreSQL: make bench SCALE=S|M|L (see bench/README.md).
+SCALE ?= S
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/registry_bench
+bench: install-dev
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/run.py --scale $(SCALE)
+
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache artifacts
