@@ -18,6 +18,13 @@ def _fresh_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _login_lockout_only_where_tested(request, settings):
+    # django-axes needs the request to authenticate, which the test client's
+    # login() does not pass; tests marked `axes` switch the lockout back on.
+    settings.AXES_ENABLED = request.node.get_closest_marker("axes") is not None
+
+
 @pytest.fixture
 def staff_user(db):
     return StaffUserFactory(username="staff", is_superuser=True)

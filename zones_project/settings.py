@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "simple_history",
     "import_export",
     "django_countries",
+    "axes",
     "core",
     "zones",
     "companies",
@@ -78,7 +79,23 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Last, as django-axes asks: it turns lockouts raised during login into responses.
+    "axes.middleware.AxesMiddleware",
 ]
+
+AUTHENTICATION_BACKENDS = [
+    # Counts failed logins and locks out a user name from an address after too many.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", "1"))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# Behind the proxy the client address is the first X-Forwarded-For entry.
+AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
 
 ROOT_URLCONF = "zones_project.urls"
 
@@ -200,6 +217,24 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
 }
 
+# Scripts only from our own static files; the API docs page uses the sidecar's
+# split view so that it needs no inline script either.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        # Django's admin and the chart bars set a few style attributes inline.
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
@@ -226,3 +261,33 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
     },
 }
+
+# --- Admin ---
+# The admin index carries the programme dashboard: Django's admin app is swapped for a config
+# whose default site is core.dashboard.RegistryAdminSite (Django's documented way to replace
+# admin.site), so every app's @admin.register lands on it.
+INSTALLED_APPS = [
+    "core.dashboard.RegistryAdminConfig" if app == "django.contrib.admin" else app
+    for app in INSTALLED_APPS
+]
+# An import either applies whole or not at all; a failing row rolls back the file.
+IMPORT_EXPORT_USE_TRANSACTIONS = True
+# Importing creates and updates rows, so it needs "add"; exporting is reading, so "view" will do
+# (the Analyst role exports without being able to change anything).
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
+IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
+# Imports are recorded row by row by django-simple-history; the admin log keeps one entry a row.
+IMPORT_EXPORT_SKIP_ADMIN_LOG = False
+
+# --- Public site ---
+# Interest-form submissions allowed per client address, in django-ratelimit's
+# "count/period" syntax ("20/h", "5/10m"). Counted in the default cache: with several
+# server processes set CACHE_URL to a shared cache so the limit is shared too.
+PUBLIC_REGISTRATION_RATE = os.environ.get("PUBLIC_REGISTRATION_RATE", "20/h")
+# Behind a reverse proxy, the request header holding the client's single address
+# (for example HTTP_X_REAL_IP); unset means REMOTE_ADDR.
+RATELIMIT_IP_META_KEY = os.environ.get("RATELIMIT_IP_META_KEY") or None
+RATELIMIT_VIEW = "companies.views.rate_limited"
+# The same company, contact email and zones sent again from the web within this many
+# seconds is treated as a repeat of the first registration, not a new one.
+PUBLIC_DUPLICATE_WINDOW_SECONDS = int(os.environ.get("PUBLIC_DUPLICATE_WINDOW_SECONDS", "600"))
