@@ -1,0 +1,239 @@
+"""Import/export column layouts for developers and zones (django-import-export).
+
+The same resources serve the admin's Import/Export buttons and `manage.py import_records`,
+so a file behaves the same whichever way it arrives. Rules the resources keep:
+
+* every bad cell becomes a row error with a reason a person can act on (never a traceback);
+* a key that appears twice in one file is refused, naming the earlier row;
+* zone status goes through `zones.services.zone_change_status`, so status and history agree.
+"""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from import_export import fields, resources, widgets
+
+from .models import Incentive, Sector, Zone, ZoneDeveloper, ZoneStatus
+from .services import zone_change_status
+
+
+class LookupWidget(widgets.ForeignKeyWidget):
+    """A foreign key by a natural key, failing with a sentence instead of DoesNotExist."""
+
+    def __init__(self, model, field, *, noun, hint=""):
+        super().__init__(model, field)
+        self.noun = noun
+        self.hint = hint
+
+    def clean(self, value, row=None, **kwargs):
+        try:
+            return super().clean(value, row=row, **kwargs)
+        except self.model.DoesNotExist:
+            raise ValueError(f"Unknown {self.noun} “{value}”.{self.hint}") from None
+
+
+class LookupManyWidget(widgets.ManyToManyWidget):
+    """Several natural keys in one cell, refusing the row when any of them is unknown."""
+
+    def __init__(self, model, field, *, noun):
+        super().__init__(model, separator=",", field=field)
+        self.noun = noun
+
+    def clean(self, value, row=None, **kwargs):
+        if not value:
+            return self.model.objects.none()
+        wanted = [key.strip() for key in str(value).split(self.separator) if key.strip()]
+        found = self.model.objects.filter(**{f"{self.field}__in": wanted})
+        missing = sorted(set(wanted) - {getattr(obj, self.field) for obj in found})
+        if missing:
+            raise ValueError(f"Unknown {self.noun}: {', '.join(missing)}.")
+        return found
+
+
+class RegistryResource(resources.ModelResource):
+    """Validates whole instances and refuses a key that repeats within one file."""
+
+    # The column whose value identifies a row's record; subclasses name it.
+    duplicate_key_column = None
+
+    def before_import(self, dataset, **kwargs):
+        self._rows_by_key = {}
+        super().before_import(dataset, **kwargs)
+
+    def duplicate_key(self, row):
+        """The value under which two rows of one file would be the same record."""
+        value = row.get(self.duplicate_key_column)
+        return str(value).strip().lower() if value not in (None, "") else None
+
+    def import_instance(self, instance, row, **kwargs):
+        errors = {}
+        try:
+            super().import_instance(instance, row, **kwargs)
+        except ValidationError as exc:
+            errors = exc.update_error_dict(errors)
+        key = self.duplicate_key(row)
+        row_number = kwargs.get("row_number")
+        if key is not None:
+            earlier = self._rows_by_key.setdefault(key, row_number)
+            if earlier != row_number:
+                field = self.fields[self.duplicate_key_column].attribute
+                errors.setdefault(field, []).append(
+                    ValidationError(
+                        f"Duplicate: row {earlier} of this file already has "
+                        f"“{row.get(self.duplicate_key_column)}”.",
+                        code="duplicate",
+                    )
+                )
+        if errors:
+            raise ValidationError(errors)
+
+    class Meta:
+        abstract = True
+
+
+class ZoneDeveloperResource(RegistryResource):
+    duplicate_key_column = "slug"
+
+    class Meta:
+        model = ZoneDeveloper
+        import_id_fields = ("slug",)
+        fields = (
+            "slug",
+            "name",
+            "legal_name",
+            "registration_number",
+            "country",
+            "website",
+            "licence_number",
+            "licence_issued_on",
+            "licence_expires_on",
+            "description",
+        )
+        clean_model_instances = True
+        skip_unchanged = True
+        report_skipped = True
+
+
+class ZoneResource(RegistryResource):
+    """Zones by slug. `status` (with `status_changed_on`) records a rollout step when it changes."""
+
+    duplicate_key_column = "slug"
+
+    developer = fields.Field(
+        attribute="developer",
+        column_name="developer",
+        widget=LookupWidget(
+            ZoneDeveloper,
+            "slug",
+            noun="developer",
+            hint=" Import the developer first (Zones › Zone developers).",
+        ),
+    )
+    # Status is owned by zone_change_status(); the field only exports it, and
+    # after_save_instance() turns the imported value into a recorded step.
+    status = fields.Field(attribute="status", column_name="status", readonly=True)
+    status_changed_on = fields.Field(
+        column_name="status_changed_on", widget=widgets.DateWidget(), readonly=True
+    )
+    sectors = fields.Field(
+        attribute="sectors",
+        column_name="sectors",
+        widget=LookupManyWidget(Sector, "slug", noun="sector slug(s)"),
+    )
+    incentives = fields.Field(
+        attribute="incentives",
+        column_name="incentives",
+        widget=LookupManyWidget(Incentive, "slug", noun="incentive slug(s)"),
+    )
+    pledged_usd = fields.Field(attribute="pledged_usd", column_name="pledged_usd", readonly=True)
+    realized_usd = fields.Field(attribute="realized_usd", column_name="realized_usd", readonly=True)
+
+    class Meta:
+        model = Zone
+        import_id_fields = ("slug",)
+        fields = (
+            "slug",
+            "name",
+            "developer",
+            "city",
+            "province",
+            "country",
+            "latitude",
+            "longitude",
+            "area_hectares",
+            "status",
+            "status_changed_on",
+            "target_opening_date",
+            "actual_opening_date",
+            "sectors",
+            "incentives",
+            "description",
+            "pledged_usd",
+            "realized_usd",
+        )
+        export_order = fields
+        clean_model_instances = True
+
+    def get_queryset(self):
+        return Zone.objects.select_related("developer").with_pledge_totals()
+
+    def dehydrate_developer(self, zone):
+        return zone.developer.slug if zone.developer_id else ""
+
+    def dehydrate_status_changed_on(self, zone):
+        return ""
+
+    def import_instance(self, instance, row, **kwargs):
+        errors = {}
+        try:
+            super().import_instance(instance, row, **kwargs)
+        except ValidationError as exc:
+            errors = exc.update_error_dict(errors)
+        status = (row.get("status") or "").strip()
+        if status and status not in ZoneStatus.values:
+            errors.setdefault("status", []).append(
+                ValidationError(
+                    f"Unknown status “{status}”; use one of {', '.join(ZoneStatus.values)}.",
+                    code="invalid_choice",
+                )
+            )
+        try:
+            self._status_date(row)
+        except ValueError as exc:
+            errors.setdefault("status_changed_on", []).append(ValidationError(str(exc)))
+        if errors:
+            raise ValidationError(errors)
+
+    def _status_date(self, row) -> datetime.date:
+        value = row.get("status_changed_on")
+        if value in (None, ""):
+            return timezone.localdate()
+        return self.fields["status_changed_on"].widget.clean(value)
+
+    def after_save_instance(self, instance, row, **kwargs):
+        super().after_save_instance(instance, row, **kwargs)
+        status = (row.get("status") or "").strip()
+        has_history = instance.status_changes.exists()
+        if not status and has_history:
+            return
+        status = status or instance.status
+        if has_history and status == instance.status:
+            return
+        # The service checks the transition and the date order; its ValidationError
+        # becomes this row's error, and the failed file rolls back whole.
+        zone_change_status(
+            zone=instance,
+            status=status,
+            changed_on=self._status_date(row),
+            note=f"Imported from {kwargs.get('file_name') or 'a file'}.",
+            user=kwargs.get("user"),
+        )
+        if "actual_opening_date" in row:
+            # The service dates an opening by the step that records it; a file that states the
+            # opening date (or states that it is unknown, with a blank cell) is the better
+            # source for a zone that opened before it was registered here.
+            opening = self.fields["actual_opening_date"].clean(row)
+            if instance.actual_opening_date != opening:
+                instance.actual_opening_date = opening
+                instance.save(update_fields=["actual_opening_date", "updated"])
