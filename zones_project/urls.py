@@ -3,6 +3,8 @@ from django.urls import include, path
 
 from core.views import healthz
 
+handler500 = "core.errors.server_error"
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("zones_project.api_urls")),

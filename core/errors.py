@@ -1,0 +1,48 @@
+"""The last-resort error view: a database outage is a 503 to retry, not a 500."""
+
+import logging
+import sys
+
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse, JsonResponse
+from django.template import loader
+from django.views.decorators.csrf import requires_csrf_token
+
+logger = logging.getLogger(__name__)
+
+RETRY_AFTER_SECONDS = 5
+
+
+def _database_unavailable(request):
+    message = (
+        "The registry's database is briefly unavailable. Nothing was saved by this request; "
+        f"retry in {RETRY_AFTER_SECONDS} seconds."
+    )
+    if request.path.startswith("/api/") or "application/json" in request.headers.get("Accept", ""):
+        response = JsonResponse({"detail": message, "code": "service_unavailable"}, status=503)
+    else:
+        template = loader.get_template("503.html")
+        # Rendered without a RequestContext: context processors could touch the database.
+        response = HttpResponse(template.render({"message": message}), status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
+@requires_csrf_token
+def server_error(request):
+    """Answer 503 when the database is unreachable, else the ordinary 500 page."""
+    error = sys.exc_info()[1]
+    if isinstance(error, OperationalError | InterfaceError):
+        logger.warning("Database unavailable while serving %s: %s", request.path, error)
+        return _database_unavailable(request)
+    if request.path.startswith("/api/"):
+        return JsonResponse(
+            {
+                "detail": "Something went wrong on our side. It has been logged; "
+                "please retry, and tell the registry team if it persists.",
+                "code": "server_error",
+            },
+            status=500,
+        )
+    template = loader.get_template("500.html")
+    return HttpResponse(template.render(), status=500)
