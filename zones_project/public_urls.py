@@ -1,3 +1,21 @@
+"""The public site: the zone catalogue, the interest form and the applicant's status page."""
+
+from django.urls import path
+
+from companies import views as company_views
+from zones import views as zone_views
+
 app_name = "public"
 
-urlpatterns = []
+urlpatterns = [
+    path("", zone_views.home, name="home"),
+    path("zones/", zone_views.zone_list, name="zone-list"),
+    path("zones/<slug:slug>/", zone_views.zone_detail, name="zone-detail"),
+    path("register/", company_views.register, name="register"),
+    path("register/done/", company_views.registration_done, name="registration-done"),
+    path(
+        "registrations/<str:token>/",
+        company_views.registration_status,
+        name="registration-status",
+    ),
+]

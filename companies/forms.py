@@ -1,0 +1,349 @@
+"""The public interest-registration form.
+
+The form only checks what a person typed; companies.services.registration_submit
+does the writing (company matching, contact, registration and zones in one
+transaction), so the web form, the API and the admin share one set of rules.
+"""
+
+import re
+import unicodedata
+from decimal import Decimal
+
+from django import forms
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.db.models import Q
+from django.utils.crypto import get_random_string
+from django_countries import countries
+
+from zones.models import Sector, Zone, ZoneStatus
+
+from .models import Origin
+from .normalize import normalize_company_name
+
+# A person can compare this many zones in one registration; more is a bot or a mistake,
+# and the bound keeps the zone look-up to one small query.
+MAX_ZONES_PER_REGISTRATION = 20
+
+# The one-time token in each rendered form: signed (so it cannot be forged) and short-lived.
+FORM_TOKEN_SALT = "public-register-form-token"  # noqa: S105 - a namespace, not a secret
+FORM_TOKEN_MAX_AGE_SECONDS = 24 * 60 * 60
+
+_PHONE_ALLOWED = re.compile(r"^\+?[0-9 ()./-]+$")
+_URL_IN_TEXT = re.compile(r"(https?://|www\.)", re.IGNORECASE)
+
+
+def issue_form_token() -> str:
+    """A fresh, signed token for one rendering of the form (see companies.views)."""
+    return signing.dumps(get_random_string(24), salt=FORM_TOKEN_SALT)
+
+
+def form_token_is_valid(token: str) -> bool:
+    try:
+        signing.loads(token, salt=FORM_TOKEN_SALT, max_age=FORM_TOKEN_MAX_AGE_SECONDS)
+    except signing.BadSignature:  # SignatureExpired is a subclass
+        return False
+    return True
+
+
+def _reject_control_characters(value: str, *, allow_newlines: bool = False) -> str:
+    allowed = {"\n", "\r", "\t"} if allow_newlines else set()
+    if any(unicodedata.category(ch) == "Cc" and ch not in allowed for ch in value):
+        raise ValidationError(
+            "Remove the invisible control characters (they are often pasted by accident).",
+            code="control_characters",
+        )
+    return value
+
+
+def _collapse_spaces(value: str) -> str:
+    return " ".join(value.split())
+
+
+class GroupedNumberMixin:
+    """Accept "1,500,000", "1 500 000" and "$1,500,000" as people write amounts."""
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = re.sub(r"[,\s_]|^\s*(US\$|USD|\$)", "", value.strip(), flags=re.IGNORECASE)
+        return super().to_python(value)
+
+
+class AmountField(GroupedNumberMixin, forms.DecimalField):
+    pass
+
+
+class CountField(GroupedNumberMixin, forms.IntegerField):
+    pass
+
+
+class SlugOrIdChoiceField(forms.ModelChoiceField):
+    """One row, named by its slug (what the form sends) or by its numeric id (what scripts send)."""
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        value = str(value).strip()
+        if len(value) > 200 or "\x00" in value:
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        # Ids longer than 18 digits overflow the database's integer column.
+        is_id = value.isdigit() and len(value) < 19
+        lookup = Q(slug=value) | Q(pk=int(value)) if is_id else Q(slug=value)
+        match = self.queryset.filter(lookup).first()
+        if match is None:
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return match
+
+
+class ZoneChoiceField(forms.ModelMultipleChoiceField):
+    """One or more zones, each named by its slug or its numeric id (both are in the contract)."""
+
+    def _check_values(self, value):
+        try:
+            values = {str(item).strip() for item in value}
+        except TypeError:
+            raise ValidationError(
+                self.error_messages["invalid_list"], code="invalid_list"
+            ) from None
+        if len(values) > MAX_ZONES_PER_REGISTRATION:
+            raise ValidationError(
+                f"Choose at most {MAX_ZONES_PER_REGISTRATION} zones in one registration.",
+                code="too_many",
+            )
+        for item in values:
+            self.validate_no_null_characters(item)
+        ids = {int(item) for item in values if item.isdigit() and len(item) < 19}
+        zones = list(self.queryset.filter(Q(slug__in=values) | Q(pk__in=ids)))
+        known = {zone.slug for zone in zones} | {str(zone.pk) for zone in zones}
+        for item in sorted(values):
+            if item not in known:
+                raise ValidationError(
+                    self.error_messages["invalid_choice"], code="invalid_choice", params={}
+                )
+        return zones
+
+
+class InterestRegistrationForm(forms.Form):
+    """What a company tells the authority when it registers interest in zones."""
+
+    company_name = forms.CharField(
+        label="Company name",
+        max_length=200,
+        help_text="The registered name, as on your incorporation papers.",
+        error_messages={"required": "Enter your company’s name."},
+        widget=forms.TextInput(attrs={"autocomplete": "organization"}),
+    )
+    origin = forms.ChoiceField(
+        label="Is your company domestic or global?",
+        choices=Origin.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Say whether your company is domestic or global."},
+    )
+    country = forms.ChoiceField(
+        label="Country of registration",
+        choices=[],  # filled in __init__ so that translations and overrides apply
+        error_messages={"required": "Choose the country where your company is registered."},
+        widget=forms.Select(attrs={"autocomplete": "country"}),
+    )
+    sector = SlugOrIdChoiceField(
+        label="Sector (optional)",
+        queryset=Sector.objects.all(),
+        to_field_name="slug",
+        required=False,
+        empty_label="Choose a sector",
+        error_messages={"invalid_choice": "Choose a sector from the list."},
+    )
+    website = forms.URLField(
+        label="Website (optional)",
+        max_length=200,
+        required=False,
+        assume_scheme="https",
+        validators=[URLValidator(schemes=["http", "https"])],
+        error_messages={"invalid": "Enter a web address such as https://example.com."},
+        widget=forms.URLInput(attrs={"autocomplete": "url", "spellcheck": "false"}),
+    )
+    contact_name = forms.CharField(
+        label="Your full name",
+        max_length=200,
+        error_messages={"required": "Enter the name of the person we should contact."},
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    contact_email = forms.EmailField(
+        label="Email address",
+        max_length=254,
+        help_text="We send the reference and your private status link here.",
+        error_messages={
+            "required": "Enter the email address we should reply to.",
+            "invalid": "Enter an email address in the correct format, like name@example.com.",
+        },
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
+    )
+    contact_phone = forms.CharField(
+        label="Phone number (optional)",
+        max_length=40,
+        required=False,
+        help_text="Include the country code, for example +92 21 1234567.",
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}),
+    )
+    zones = ZoneChoiceField(
+        label="Which zones interest you?",
+        queryset=Zone.objects.exclude(status=ZoneStatus.CANCELLED).order_by("name"),
+        to_field_name="slug",
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Choose one or more.",
+        error_messages={
+            "required": "Choose at least one zone.",
+            "invalid_choice": "Choose zones from the list; one of those sent is not open "
+            "for registration.",
+        },
+    )
+    planned_investment_usd = AmountField(
+        label="Planned investment in US dollars (optional)",
+        max_digits=18,
+        decimal_places=2,
+        min_value=Decimal("0"),
+        required=False,
+        help_text="An estimate is fine, for example 2,500,000.",
+        error_messages={"invalid": "Enter the amount as a number, for example 2500000."},
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+    )
+    planned_jobs = CountField(
+        label="Jobs you expect to create (optional)",
+        min_value=0,
+        max_value=10_000_000,
+        required=False,
+        error_messages={"invalid": "Enter the number of jobs as a whole number, like 120."},
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    message = forms.CharField(
+        label="Anything else we should know? (optional)",
+        max_length=5000,
+        required=False,
+        help_text="Up to 5,000 characters.",
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+    # Honeypot: hidden from people by CSS, but form-filling bots complete every field.
+    homepage = forms.CharField(
+        label="Leave this field empty",
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+
+    honeypot_field = "homepage"
+    fieldsets = (
+        ("About your company", ("company_name", "origin", "country", "sector", "website")),
+        ("Who we should contact", ("contact_name", "contact_email", "contact_phone")),
+        ("Your interest", ("zones", "planned_investment_usd", "planned_jobs", "message")),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["country"].choices = [("", "Choose a country"), *countries]
+        self.fields["zones"].label_from_instance = self._zone_label
+
+    @staticmethod
+    def _zone_label(zone):
+        return f"{zone.name} — {zone.city}, {zone.province} ({zone.get_status_display()})"
+
+    def clean_company_name(self):
+        name = _collapse_spaces(_reject_control_characters(self.cleaned_data["company_name"]))
+        if not normalize_company_name(name):
+            raise ValidationError(
+                "Enter a company name with letters or digits in it.", code="no_letters"
+            )
+        return name
+
+    def clean_contact_name(self):
+        name = _collapse_spaces(_reject_control_characters(self.cleaned_data["contact_name"]))
+        if _URL_IN_TEXT.search(name):
+            raise ValidationError("A name cannot contain a web address.", code="url_in_name")
+        if not any(ch.isalpha() for ch in name):
+            raise ValidationError("Enter a name with letters in it.", code="no_letters")
+        return name
+
+    def clean_contact_email(self):
+        return _reject_control_characters(self.cleaned_data["contact_email"]).strip()
+
+    def clean_contact_phone(self):
+        phone = _collapse_spaces(self.cleaned_data["contact_phone"])
+        if not phone:
+            return ""
+        digits = sum(ch.isdigit() for ch in phone)
+        if not _PHONE_ALLOWED.match(phone) or not 6 <= digits <= 15:
+            raise ValidationError(
+                "Enter a phone number of 6 to 15 digits, like +92 21 1234567.",
+                code="invalid_phone",
+            )
+        return phone
+
+    def clean_message(self):
+        return _reject_control_characters(self.cleaned_data["message"], allow_newlines=True)
+
+    def clean_homepage(self):
+        if self.cleaned_data["homepage"]:
+            raise ValidationError(
+                "This submission looks automated. If you are a person, clear the field "
+                "labelled “Leave this field empty” and send the form again.",
+                code="honeypot",
+            )
+        return ""
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("origin") == Origin.DOMESTIC and cleaned.get("country") not in (
+            None,
+            "PK",
+        ):
+            self.add_error(
+                "country",
+                ValidationError(
+                    "A domestic company is registered in Pakistan: choose Pakistan, or answer "
+                    "“Global” above.",
+                    code="domestic_outside_pakistan",
+                ),
+            )
+        return cleaned
+
+    def add_service_errors(self, error: ValidationError):
+        """Show the service's own objections (rules the form does not repeat) on the page."""
+        if not hasattr(error, "error_dict"):
+            self.add_error(None, error)
+            return
+        for field, errors in error.error_dict.items():
+            self.add_error(field if field in self.fields else None, errors)
+
+    def registration_kwargs(self) -> dict:
+        """The cleaned values as registration_submit() takes them."""
+        data = self.cleaned_data
+        return {
+            "company_name": data["company_name"],
+            "origin": data["origin"],
+            "country": data["country"],
+            "sector": data["sector"],
+            "website": data["website"],
+            "contact_name": data["contact_name"],
+            "contact_email": data["contact_email"],
+            "contact_phone": data["contact_phone"],
+            "zones": data["zones"],
+            "planned_investment_usd": data["planned_investment_usd"],
+            "planned_jobs": data["planned_jobs"],
+            "message": data["message"],
+        }
+
+    def visible_fieldsets(self):
+        """[(legend, [bound fields])] in the order the page shows them."""
+        return [(legend, [self[name] for name in names]) for legend, names in self.fieldsets]
+
+    def error_summary(self):
+        """[(anchor id or "", text)] for the summary at the top, in the page's field order."""
+        items = [("", str(message)) for message in self.non_field_errors()]
+        for _legend, names in self.fieldsets:
+            for name in names:
+                bound = self[name]
+                anchor = f"{bound.auto_id}_0" if bound.use_fieldset else bound.id_for_label
+                items.extend((anchor, f"{bound.label}: {message}") for message in bound.errors)
+        honeypot = self[self.honeypot_field]
+        items.extend(("", str(message)) for message in honeypot.errors)
+        return items
