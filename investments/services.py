@@ -1,6 +1,7 @@
 """Writes for pledges and disbursements: conversion to USD and running totals."""
 
 import datetime
+import re
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import ValidationError
@@ -19,6 +20,11 @@ class ExchangeRateMissing(ValidationError):
 def usd_amount(*, amount: Decimal, currency: str, on_date: datetime.date) -> Decimal:
     """Convert `amount` to USD at the latest rate on or before `on_date`."""
     currency = currency.upper()
+    if not re.fullmatch(r"[A-Z]{3}", currency):
+        raise ValidationError(
+            {"currency": f"“{currency}” is not a currency code: use three letters, such as PKR."},
+            code="invalid_currency",
+        )
     if currency == "USD":
         return Decimal(amount).quantize(CENT, rounding=ROUND_HALF_UP)
     rate = ExchangeRate.objects.rate_on(currency, on_date)

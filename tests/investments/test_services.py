@@ -54,6 +54,12 @@ def test_latest_older_rate_is_used(pkr_rates):
     )
 
 
+@pytest.mark.parametrize("code", ["", "US", "DOLLARS", "ÜSD", "P1R"])
+def test_malformed_currency_code_is_refused(code):
+    with pytest.raises(ValidationError, match="is not a currency code"):
+        usd_amount(amount=Decimal("1"), currency=code, on_date=D(2026, 1, 1))
+
+
 def test_lower_case_currency_is_accepted(pkr_rates):
     assert usd_amount(amount=Decimal("100"), currency="pkr", on_date=D(2026, 3, 2)) == Decimal(
         "0.40"
