@@ -6,19 +6,16 @@
 """
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from rest_framework import exceptions, serializers, status
+from rest_framework import exceptions, serializers
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
 INVALID_DETAIL = "Some fields or query parameters are invalid; `errors` says what to change."
 
-DETAIL_BY_CODE = {
-    # DRF's stock wording for these is terse; say what to do next.
-    "not_authenticated": (
-        "Authentication needed: send a partner key as `Authorization: Api-Key <key>`."
-    ),
-    "method_not_allowed": None,  # DRF's text names the method; kept below with a hint
-}
+NOT_AUTHENTICATED_DETAIL = (
+    "Authentication needed: send a partner key as `Authorization: Api-Key <key>` "
+    "(or sign in as staff)."
+)
 
 
 class ErrorSerializer(serializers.Serializer):
@@ -70,14 +67,13 @@ def _error_body(exc, response: Response) -> dict:
     detail = response.data.get("detail") if isinstance(response.data, dict) else None
     body["detail"] = str(detail or exc)
     if isinstance(exc, exceptions.NotAuthenticated):
-        body["detail"] = DETAIL_BY_CODE["not_authenticated"]
+        body["detail"] = NOT_AUTHENTICATED_DETAIL
     elif isinstance(exc, exceptions.MethodNotAllowed):
         allowed = response.headers.get("Allow") or ""
         body["detail"] += f" This endpoint accepts: {allowed or 'GET'}."
     elif isinstance(exc, exceptions.Throttled):
         body["detail"] = (
-            "Too many requests. Slow down and retry later; partners with a key get a higher "
-            "limit."
+            "Too many requests. Slow down and retry later; partners with a key get a higher limit."
         )
         if exc.wait is not None:
             body["retry_after_seconds"] = int(exc.wait) + 1
@@ -87,11 +83,8 @@ def _error_body(exc, response: Response) -> dict:
 def _code(exc) -> str:
     if isinstance(exc, exceptions.APIException):
         codes = exc.get_codes()
-        if isinstance(codes, str):
-            return codes
-        return exceptions.ValidationError.default_code if isinstance(
-            exc, exceptions.ValidationError
-        ) else exc.default_code
+        # A ValidationError's codes are per field; the response's own code is "invalid".
+        return codes if isinstance(codes, str) else exc.default_code
     return "error"
 
 
@@ -110,6 +103,3 @@ def _flatten(messages) -> list[str]:
                 flat.append(str(item))
         return flat
     return [str(messages)]
-
-
-__all__ = ["ErrorSerializer", "api_exception_handler", "status"]

@@ -1,33 +1,117 @@
 """Programme figures. One function per report, shared by every surface.
 
 The admin dashboard, the public home page and the API's reports call these
-functions, so the figures they show cannot disagree.
+functions, so the figures they show cannot disagree. Every figure is aggregated
+in the database (portable ORM: SQLite and PostgreSQL); Python only labels and
+merges the few grouped rows that come back.
+
+Filters (`ReportFilters`) narrow every report to zones (by id) and/or a province and
+to a date range. Which date the range applies to is part of each report's contract:
+
+- rollout: zones' planned and actual opening dates (the openings by quarter);
+- investment: the pledge date. Figures for a pledge (pledged, committed, realised so
+  far) follow the pledge; realised money by quarter counts each disbursement in the
+  quarter it was paid;
+- companies: the date a registration was received.
+
+Targets always measure the whole programme within their own window: a target of a
+dozen zones says nothing about one province.
 """
 
+import datetime
+from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db.models.functions import TruncQuarter
 
-from companies.models import Company, InterestRegistration
-from core.query import MONEY
-from zones.models import Zone
+from companies.models import (
+    Company,
+    InterestRegistration,
+    Origin,
+    RegistrationStatus,
+)
+from core.query import MONEY, subquery_count, subquery_sum
+from zones.models import Zone, ZoneStatus
 
-from .models import Disbursement, Pledge, Target, TargetMetric
+from .models import Disbursement, Pledge, PledgeStatus, Target, TargetMetric
+
+CENT = Decimal("0.01")
+
+# The statuses of PledgeQuerySet.active() and .committed(), as aggregate filters for
+# grouped sums (tests/api/test_reports.py checks that both spellings agree).
+COUNTS_TOWARDS_PROGRAMME = ~Q(status=PledgeStatus.CANCELLED)
+COMMITTED = Q(status__in=(PledgeStatus.COMMITTED, PledgeStatus.IN_PROGRESS, PledgeStatus.REALIZED))
+INVESTMENT_METRICS = (TargetMetric.PLEDGED_USD, TargetMetric.REALIZED_USD)
+ROLLOUT_METRICS = (TargetMetric.ZONES_OPERATIONAL,)
+COMPANY_METRICS = (TargetMetric.COMPANIES_INTERESTED,)
+
+
+@dataclass(frozen=True)
+class ReportFilters:
+    """What a report is narrowed to; the default covers the whole programme."""
+
+    zone_ids: tuple[int, ...] = ()
+    province: str = ""
+    date_from: datetime.date | None = None
+    date_to: datetime.date | None = None
+
+    def zone_q(self, prefix: str = "") -> Q:
+        """Q selecting the zones in scope, through `prefix` (e.g. "zone__") from another model."""
+        condition = Q()
+        if self.zone_ids:
+            condition &= Q(**{f"{prefix}pk__in": self.zone_ids})
+        if self.province:
+            condition &= Q(**{f"{prefix}province__iexact": self.province})
+        return condition
+
+    def date_q(self, field: str) -> Q:
+        condition = Q()
+        if self.date_from:
+            condition &= Q(**{f"{field}__gte": self.date_from})
+        if self.date_to:
+            condition &= Q(**{f"{field}__lte": self.date_to})
+        return condition
+
+    def as_dict(self) -> dict:
+        return {
+            "zone_ids": list(self.zone_ids),
+            "province": self.province,
+            "date_from": self.date_from,
+            "date_to": self.date_to,
+        }
+
+
+PROGRAMME = ReportFilters()
+
+
+def money(value) -> Decimal:
+    """A sum as Decimal cents (SQLite hands sums back as floats; None means nothing)."""
+    return Decimal(value or 0).quantize(CENT)
+
+
+def quarter_label(day: datetime.date) -> str:
+    return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
+
+
+# ---------------------------------------------------------------------------
+# Targets
 
 
 def target_progress(target: Target) -> dict:
     """The current value of a target's metric within its window, and the share reached."""
     if target.metric == TargetMetric.PLEDGED_USD:
-        current = (
+        current = money(
             Pledge.objects.active()
             .filter(pledged_on__range=(target.start_date, target.due_date))
-            .aggregate(v=Coalesce(Sum("amount_usd"), 0, output_field=MONEY))["v"]
+            .aggregate(v=Sum("amount_usd"))["v"]
         )
     elif target.metric == TargetMetric.REALIZED_USD:
-        current = Disbursement.objects.filter(
-            disbursed_on__range=(target.start_date, target.due_date)
-        ).aggregate(v=Coalesce(Sum("amount_usd"), 0, output_field=MONEY))["v"]
+        current = money(
+            Disbursement.objects.filter(
+                disbursed_on__range=(target.start_date, target.due_date)
+            ).aggregate(v=Sum("amount_usd"))["v"]
+        )
     elif target.metric == TargetMetric.ZONES_OPERATIONAL:
         current = Decimal(Zone.objects.operational().count())
     elif target.metric == TargetMetric.COMPANIES_INTERESTED:
@@ -52,10 +136,320 @@ def target_progress(target: Target) -> dict:
     }
 
 
+def targets_progress(metrics=None) -> list[dict]:
+    targets = Target.objects.all()
+    if metrics is not None:
+        targets = targets.filter(metric__in=metrics)
+    return [target_progress(target) for target in targets]
+
+
+# ---------------------------------------------------------------------------
+# Rollout
+
+
+def rollout_report(filters: ReportFilters = PROGRAMME) -> dict:
+    """Zones by status and province, openings by quarter (planned against actual), targets."""
+    zones = Zone.objects.filter(filters.zone_q())
+    counts = zones.count_by_status()
+    by_status = [
+        {"status": status, "label": label, "zone_count": counts[status]}
+        for status, label in ZoneStatus.choices
+    ]
+    by_province = list(
+        zones.order_by("province")
+        .values("province")
+        .annotate(
+            zone_count=Count("pk"),
+            operational_count=Count("pk", filter=Q(status=ZoneStatus.OPERATIONAL)),
+            under_development_count=Count("pk", filter=Q(status=ZoneStatus.UNDER_DEVELOPMENT)),
+        )
+    )
+    # A cancelled zone will not open, so it no longer counts as a planned opening.
+    planned = (
+        zones.exclude(status=ZoneStatus.CANCELLED)
+        .filter(filters.date_q("target_opening_date"), target_opening_date__isnull=False)
+        .annotate(quarter=TruncQuarter("target_opening_date"))
+        .order_by()
+        .values("quarter")
+        .annotate(n=Count("pk"))
+    )
+    actual = (
+        zones.filter(filters.date_q("actual_opening_date"), actual_opening_date__isnull=False)
+        .annotate(quarter=TruncQuarter("actual_opening_date"))
+        .order_by()
+        .values("quarter")
+        .annotate(n=Count("pk"))
+    )
+    openings = _merge_quarters(
+        planned_openings={row["quarter"]: row["n"] for row in planned},
+        actual_openings={row["quarter"]: row["n"] for row in actual},
+        zero=0,
+    )
+    return {
+        "filters": filters.as_dict(),
+        "totals": {
+            "zone_count": sum(counts.values()),
+            "operational_count": counts[ZoneStatus.OPERATIONAL],
+        },
+        "by_status": by_status,
+        "by_province": by_province,
+        "openings_by_quarter": openings,
+        "targets": targets_progress(ROLLOUT_METRICS),
+    }
+
+
+# ---------------------------------------------------------------------------
+# Investment
+
+
+PLEDGE_MEASURES = {
+    "pledged_usd": Sum("amount_usd", filter=COUNTS_TOWARDS_PROGRAMME, output_field=MONEY),
+    "committed_usd": Sum("amount_usd", filter=COMMITTED, output_field=MONEY),
+    "realized_usd": Sum("realized_usd", filter=COUNTS_TOWARDS_PROGRAMME, output_field=MONEY),
+    "pledge_count": Count("pk", filter=COUNTS_TOWARDS_PROGRAMME),
+}
+
+
+STATUS_MEASURES = ("amount_usd", "realized_usd", "pledge_count")
+
+
+def pledges_in_scope(filters: ReportFilters = PROGRAMME):
+    """Every pledge (cancelled included) in the filters' zones and pledge-date range."""
+    return Pledge.objects.filter(filters.zone_q("zone__"), filters.date_q("pledged_on"))
+
+
+def pledge_totals(filters: ReportFilters = PROGRAMME) -> dict:
+    """{pledged_usd, committed_usd, realized_usd, pledge_count} in one query."""
+    row = pledges_in_scope(filters).order_by().aggregate(**PLEDGE_MEASURES)
+    return _money_row(row)
+
+
+def investment_report(filters: ReportFilters = PROGRAMME) -> dict:
+    """Pledged, committed and realised USD: in total, by zone, origin, status and quarter."""
+    pledges = pledges_in_scope(filters)
+    active = pledges.active()
+
+    zones = (
+        Zone.objects.filter(filters.zone_q())
+        .annotate(
+            pledged_usd=subquery_sum(active, "amount_usd", outer_field="zone"),
+            committed_usd=subquery_sum(pledges.committed(), "amount_usd", outer_field="zone"),
+            realized_usd=subquery_sum(active, "realized_usd", outer_field="zone"),
+            pledge_count=subquery_count(active, outer_field="zone"),
+        )
+        .order_by("-pledged_usd", "name")
+        .values("slug", "name", "pledged_usd", "committed_usd", "realized_usd", "pledge_count")
+    )
+    by_zone = [
+        {"zone": row.pop("slug"), "zone_name": row.pop("name"), **_money_row(row)} for row in zones
+    ]
+
+    origin_rows = {
+        row.pop("company__origin"): _money_row(row)
+        for row in pledges.order_by().values("company__origin").annotate(**PLEDGE_MEASURES)
+    }
+    by_origin = [
+        {"origin": origin, "label": label, **origin_rows.get(origin, _money_row({}))}
+        for origin, label in Origin.choices
+    ]
+
+    status_rows = {
+        row.pop("status"): row
+        for row in pledges.order_by()
+        .values("status")
+        .annotate(
+            amount_usd=Sum("amount_usd", output_field=MONEY),
+            realized_usd=Sum("realized_usd", output_field=MONEY),
+            pledge_count=Count("pk"),
+        )
+    }
+    by_status = [
+        {
+            "status": status,
+            "label": label,
+            **_money_row(status_rows.get(status, {}), STATUS_MEASURES),
+        }
+        for status, label in PledgeStatus.choices
+    ]
+
+    pledged_by_quarter = {
+        row.pop("quarter"): row
+        for row in pledges.annotate(quarter=TruncQuarter("pledged_on"))
+        .order_by()
+        .values("quarter")
+        .annotate(**{k: PLEDGE_MEASURES[k] for k in ("pledged_usd", "committed_usd")})
+    }
+    realized_by_quarter = {
+        row["quarter"]: row["realized_usd"]
+        for row in Disbursement.objects.filter(Exists(active.filter(pk=OuterRef("pledge"))))
+        .annotate(quarter=TruncQuarter("disbursed_on"))
+        .order_by()
+        .values("quarter")
+        .annotate(realized_usd=Sum("amount_usd", output_field=MONEY))
+    }
+    by_quarter = _merge_quarters(
+        pledged_usd={q: money(row["pledged_usd"]) for q, row in pledged_by_quarter.items()},
+        committed_usd={q: money(row["committed_usd"]) for q, row in pledged_by_quarter.items()},
+        realized_usd={q: money(value) for q, value in realized_by_quarter.items()},
+        zero=money(0),
+    )
+
+    return {
+        "filters": filters.as_dict(),
+        "totals": pledge_totals(filters),
+        "by_zone": by_zone,
+        "by_origin": by_origin,
+        "by_status": by_status,
+        "by_quarter": by_quarter,
+        "funnel": investment_funnel(filters),
+        "targets": targets_progress(INVESTMENT_METRICS),
+    }
+
+
+def investment_funnel(filters: ReportFilters = PROGRAMME) -> list[dict]:
+    """From registration to pledge to realised money: how many, how many companies, how much."""
+    registrations = registrations_in_scope(filters).aggregate(
+        count=Count("pk"),
+        company_count=Count("company", distinct=True),
+        accepted_count=Count("pk", filter=Q(status=RegistrationStatus.ACCEPTED)),
+        accepted_company_count=Count(
+            "company", distinct=True, filter=Q(status=RegistrationStatus.ACCEPTED)
+        ),
+        planned_usd=Sum("planned_investment_usd", output_field=MONEY),
+    )
+    realized = COUNTS_TOWARDS_PROGRAMME & Q(realized_usd__gt=0)
+    pledges = (
+        pledges_in_scope(filters)
+        .order_by()
+        .aggregate(
+            pledged_count=Count("pk", filter=COUNTS_TOWARDS_PROGRAMME),
+            pledged_company_count=Count("company", distinct=True, filter=COUNTS_TOWARDS_PROGRAMME),
+            pledged_usd=Sum("amount_usd", filter=COUNTS_TOWARDS_PROGRAMME, output_field=MONEY),
+            committed_count=Count("pk", filter=COMMITTED),
+            committed_company_count=Count("company", distinct=True, filter=COMMITTED),
+            committed_usd=Sum("amount_usd", filter=COMMITTED, output_field=MONEY),
+            realized_count=Count("pk", filter=realized),
+            realized_company_count=Count("company", distinct=True, filter=realized),
+            realized_usd=Sum("realized_usd", filter=realized, output_field=MONEY),
+        )
+    )
+    return [
+        {
+            "stage": "registered",
+            "label": "Interest registered",
+            "count": registrations["count"],
+            "company_count": registrations["company_count"],
+            "amount_usd": money(registrations["planned_usd"]),
+        },
+        {
+            "stage": "accepted",
+            "label": "Registration accepted",
+            "count": registrations["accepted_count"],
+            "company_count": registrations["accepted_company_count"],
+            "amount_usd": None,
+        },
+        *(
+            {
+                "stage": stage,
+                "label": label,
+                "count": pledges[f"{stage}_count"],
+                "company_count": pledges[f"{stage}_company_count"],
+                "amount_usd": money(pledges[f"{stage}_usd"]),
+            }
+            for stage, label in (
+                ("pledged", "Investment pledged"),
+                ("committed", "Pledge committed"),
+                ("realized", "Investment realised (in part or in full)"),
+            )
+        ),
+    ]
+
+
+# ---------------------------------------------------------------------------
+# Companies
+
+
+def registrations_in_scope(filters: ReportFilters = PROGRAMME):
+    """Registrations for a zone in scope, received within the date range."""
+    registrations = InterestRegistration.objects.order_by().filter(filters.date_q("created__date"))
+    zone_q = filters.zone_q()
+    if zone_q:
+        # Exists rather than a join: a registration for two zones in scope counts once.
+        registrations = registrations.filter(
+            Exists(Zone.objects.filter(zone_q, registrations=OuterRef("pk")))
+        )
+    return registrations
+
+
+def companies_report(filters: ReportFilters = PROGRAMME) -> dict:
+    """Interested companies (with a registration in scope) by origin, zone, sector and status."""
+    registrations = registrations_in_scope(filters)
+    companies = Company.objects.filter(Exists(registrations.filter(company=OuterRef("pk"))))
+
+    origin_counts = companies.count_by_origin()
+    by_origin = [
+        {"origin": origin, "label": label, "company_count": origin_counts.get(origin, 0)}
+        for origin, label in Origin.choices
+    ]
+    by_sector = [
+        {
+            "sector": row["sector__slug"] or "",
+            "label": row["sector__name"] or "Sector not given",
+            "company_count": row["company_count"],
+        }
+        for row in companies.order_by("sector__name")
+        .values("sector__slug", "sector__name")
+        .annotate(company_count=Count("pk"))
+    ]
+    zone_registrations = InterestRegistration.objects.filter(filters.date_q("created__date"))
+    by_zone = [
+        {"zone": row.pop("slug"), "zone_name": row.pop("name"), **row}
+        for row in Zone.objects.filter(filters.zone_q())
+        .annotate(
+            company_count=subquery_count(
+                zone_registrations, outer_field="zones", distinct_field="company"
+            ),
+            registration_count=subquery_count(zone_registrations, outer_field="zones"),
+        )
+        .order_by("-company_count", "name")
+        .values("slug", "name", "company_count", "registration_count")
+    ]
+    status_rows = {
+        row.pop("status"): row
+        for row in registrations.values("status").annotate(
+            registration_count=Count("pk"), company_count=Count("company", distinct=True)
+        )
+    }
+    by_status = [
+        {
+            "status": status,
+            "label": label,
+            "registration_count": status_rows.get(status, {}).get("registration_count", 0),
+            "company_count": status_rows.get(status, {}).get("company_count", 0),
+        }
+        for status, label in RegistrationStatus.choices
+    ]
+    totals = registrations.aggregate(
+        registration_count=Count("pk"), company_count=Count("company", distinct=True)
+    )
+    return {
+        "filters": filters.as_dict(),
+        "totals": totals,
+        "by_origin": by_origin,
+        "by_zone": by_zone,
+        "by_sector": by_sector,
+        "by_status": by_status,
+        "targets": targets_progress(COMPANY_METRICS),
+    }
+
+
+# ---------------------------------------------------------------------------
+# Headline figures (admin dashboard, public home page)
+
+
 def programme_summary() -> dict:
     """Headline figures: zones by status, companies by origin, money pledged and realised."""
-    totals = Pledge.objects.active().totals()
-    committed = Pledge.objects.committed().totals()
+    totals = pledge_totals(PROGRAMME)
     return {
         "zone_count": Zone.objects.count(),
         "zones_by_status": Zone.objects.count_by_status(),
@@ -63,8 +457,32 @@ def programme_summary() -> dict:
         "registrations_by_status": InterestRegistration.objects.count_by_status(),
         "registrations_awaiting_review": InterestRegistration.objects.awaiting_review().count(),
         "pledged_usd": totals["pledged_usd"],
-        "committed_usd": committed["pledged_usd"],
+        "committed_usd": totals["committed_usd"],
         "realized_usd": totals["realized_usd"],
         "pledge_count": totals["pledge_count"],
-        "targets": [target_progress(target) for target in Target.objects.all()],
+        "targets": targets_progress(),
     }
+
+
+# ---------------------------------------------------------------------------
+# Helpers
+
+
+def _money_row(row: dict, keys=tuple(PLEDGE_MEASURES)) -> dict:
+    """Money columns as Decimal cents and counts as ints, zero where the group had no rows."""
+    return {
+        key: (row.get(key) or 0) if key.endswith("_count") else money(row.get(key)) for key in keys
+    }
+
+
+def _merge_quarters(*, zero, **series) -> list[dict]:
+    """Rows per quarter, oldest first, one column per series (`zero` where a series is silent)."""
+    quarters = sorted({quarter for values in series.values() for quarter in values})
+    return [
+        {
+            "quarter": quarter_label(quarter),
+            "quarter_start": quarter,
+            **{name: values.get(quarter, zero) for name, values in series.items()},
+        }
+        for quarter in quarters
+    ]

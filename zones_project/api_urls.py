@@ -1,3 +1,21 @@
+"""/api/v1/: the partner REST API (see docs/api.md)."""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework.routers import SimpleRouter
+
+from partners.api import DeletionViewSet
+
 app_name = "api"
 
-urlpatterns = []
+router = SimpleRouter()
+router.register("deletions", DeletionViewSet, basename="deletion")
+
+urlpatterns = [
+    path("", include("zones.api.urls")),
+    path("", include("companies.api.urls")),
+    path("", include("investments.api.urls")),
+    *router.urls,
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
+]

@@ -193,15 +193,34 @@ REGISTRY_STAFF_EMAILS = env_list("REGISTRY_STAFF_EMAILS", ["registry-staff@zones
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 
 REST_FRAMEWORK = {
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "partners.schema.RegistryAutoSchema",
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
-        "rest_framework.filters.SearchFilter",
-        "rest_framework.filters.OrderingFilter",
+        "partners.filter_backends.SearchFilter",
+        "partners.filter_backends.OrderingFilter",
     ],
+    # Partner key first: its challenge ("Api-Key") makes a missing key a 401, not a 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "partners.authentication.PartnerKeyAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "partners.negotiation.ContentNegotiation",
+    "DEFAULT_THROTTLE_CLASSES": [
+        "partners.throttling.AnonymousRateThrottle",
+        "partners.throttling.PartnerRateThrottle",
+        "partners.throttling.SignedInUserRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": os.environ.get("API_ANON_RATE", "120/minute"),
+        "partner": os.environ.get("API_PARTNER_RATE", "1200/minute"),
+        "user": os.environ.get("API_USER_RATE", "600/minute"),
+    },
+    # Proxies in front of the app whose X-Forwarded-For entries are trusted (0: use the
+    # socket address, so that a client cannot dodge the anonymous limit with a header).
+    "NUM_PROXIES": int(os.environ.get("API_NUM_PROXIES", "0")),
+    "EXCEPTION_HANDLER": "core.exceptions.api_exception_handler",
     "DEFAULT_PAGINATION_CLASS": "core.pagination.StandardPagination",
     "PAGE_SIZE": 50,
 }
@@ -215,6 +234,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "SCHEMA_PATH_PREFIX": "/api/v1/",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "ZoneStatusEnum": "zones.models.ZoneStatus",
+        "PledgeStatusEnum": "investments.models.PledgeStatus",
+        "RegistrationStatusEnum": "companies.models.RegistrationStatus",
+    },
 }
 
 # Scripts only from our own static files; the API docs page uses the sidecar's

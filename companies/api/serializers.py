@@ -1,0 +1,158 @@
+"""Companies and registrations: partner views without personal data, staff views with it.
+
+Contact details (name, email, phone) appear only in the *Staff* serializers; the
+viewsets pick those for staff sessions alone, so a partner key can never see them.
+"""
+
+from django.db.models import Q
+from django_countries import countries
+from rest_framework import serializers
+
+from companies.models import (
+    Company,
+    Contact,
+    InterestRegistration,
+    Origin,
+)
+from zones.api.serializers import SectorSerializer, ZoneBriefSerializer
+from zones.filtersets import MAX_ID
+from zones.models import Sector, Zone
+
+MONEY = {"max_digits": 20, "decimal_places": 2, "read_only": True}
+
+
+class ContactSerializer(serializers.ModelSerializer):
+    """Personal data: staff only."""
+
+    class Meta:
+        model = Contact
+        fields = ("id", "name", "email", "phone", "role")
+
+
+class CompanyBriefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Company
+        fields = ("id", "name", "origin", "country")
+
+
+class CompanySerializer(serializers.ModelSerializer):
+    sector = SectorSerializer(read_only=True, allow_null=True)
+    pledged_usd = serializers.DecimalField(
+        help_text="Pledged USD, cancelled pledges excluded.", **MONEY
+    )
+    realized_usd = serializers.DecimalField(help_text="USD actually invested so far.", **MONEY)
+    pledge_count = serializers.IntegerField(read_only=True)
+    registration_count = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Company
+        fields = (
+            "id",
+            "name",
+            "origin",
+            "country",
+            "sector",
+            "website",
+            "size",
+            "description",
+            "pledged_usd",
+            "realized_usd",
+            "pledge_count",
+            "registration_count",
+            "created",
+            "updated",
+        )
+
+
+class CompanyStaffSerializer(CompanySerializer):
+    contacts = ContactSerializer(many=True, read_only=True)
+
+    class Meta(CompanySerializer.Meta):
+        fields = (*CompanySerializer.Meta.fields, "contacts")
+
+
+class InterestRegistrationSerializer(serializers.ModelSerializer):
+    company = CompanyBriefSerializer(read_only=True)
+    zones = ZoneBriefSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = InterestRegistration
+        fields = (
+            "id",
+            "reference",
+            "company",
+            "zones",
+            "channel",
+            "status",
+            "planned_investment_usd",
+            "planned_jobs",
+            "target_date",
+            "reviewed_at",
+            "created",
+            "updated",
+        )
+
+
+class InterestRegistrationStaffSerializer(InterestRegistrationSerializer):
+    contact = ContactSerializer(read_only=True, allow_null=True)
+    submitted_by = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
+    reviewer = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+
+    class Meta(InterestRegistrationSerializer.Meta):
+        fields = (
+            *InterestRegistrationSerializer.Meta.fields,
+            "contact",
+            "message",
+            "submitted_by",
+            "reviewer",
+            "review_note",
+        )
+
+
+class InterestSubmissionSerializer(serializers.Serializer):
+    """What a partner sends to register a company's interest (the public form's fields)."""
+
+    company_name = serializers.CharField(max_length=200)
+    origin = serializers.ChoiceField(choices=Origin.choices)
+    country = serializers.ChoiceField(
+        choices=list(countries), help_text="ISO 3166-1 alpha-2 code, e.g. PK."
+    )
+    sector = serializers.SlugRelatedField(
+        slug_field="slug",
+        queryset=Sector.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text="Sector slug, as in a zone's `sectors`.",
+    )
+    website = serializers.URLField(max_length=200, required=False, allow_blank=True)
+    contact_name = serializers.CharField(max_length=200)
+    contact_email = serializers.EmailField(max_length=254)
+    contact_phone = serializers.CharField(max_length=40, required=False, allow_blank=True)
+    zones = serializers.ListField(
+        child=serializers.CharField(max_length=200),
+        allow_empty=False,
+        max_length=50,
+        help_text="Zone slugs or ids, at least one.",
+    )
+    planned_investment_usd = serializers.DecimalField(
+        max_digits=18, decimal_places=2, min_value=0, required=False, allow_null=True
+    )
+    planned_jobs = serializers.IntegerField(
+        min_value=0, max_value=2_147_483_647, required=False, allow_null=True
+    )
+    target_date = serializers.DateField(required=False, allow_null=True)
+    message = serializers.CharField(max_length=5000, required=False, allow_blank=True)
+
+    def validate_zones(self, values):
+        ids = {int(value) for value in values if value.isdigit() and 0 < int(value) <= MAX_ID}
+        slugs = set(values)
+        found = list(Zone.objects.filter(Q(slug__in=slugs) | Q(pk__in=ids)))
+        known = {zone.slug for zone in found} | {str(zone.pk) for zone in found}
+        unknown = [value for value in values if value not in known]
+        if unknown:
+            raise serializers.ValidationError(
+                f"No zone with slug or id {', '.join(unknown)}. GET /api/v1/zones/ lists them."
+            )
+        return found

@@ -1,0 +1,56 @@
+"""The deletions feed: tombstones of deleted resources, for partners' incremental sync."""
+
+import django_filters
+from rest_framework import serializers, viewsets
+
+from zones.filtersets import CharInFilter, UpdatedSinceFilter
+
+from .models import Tombstone
+from .permissions import is_partner, is_staff
+from .signals import PUBLIC_RESOURCES, TRACKED_RESOURCES
+
+RESOURCE_CHOICES = [(name, name) for name in TRACKED_RESOURCES]
+
+
+class TombstoneSerializer(serializers.ModelSerializer):
+    resource = serializers.ChoiceField(choices=RESOURCE_CHOICES)
+    lookup = serializers.CharField(
+        help_text="Slug (zone, developer, incentive) or reference (interest); blank otherwise."
+    )
+
+    class Meta:
+        model = Tombstone
+        fields = ("id", "resource", "object_id", "lookup", "deleted_at")
+
+
+class TombstoneFilterSet(django_filters.FilterSet):
+    updated_since = UpdatedSinceFilter(
+        field_name="deleted_at", lookup_expr="gte", label="Deleted at or after (ISO 8601)"
+    )
+    resource = django_filters.ChoiceFilter(field_name="resource", choices=RESOURCE_CHOICES)
+    resource__in = CharInFilter(field_name="resource", lookup_expr="in")
+
+    class Meta:
+        model = Tombstone
+        fields = ()
+
+
+class DeletionViewSet(viewsets.ReadOnlyModelViewSet):
+    """Resources deleted from the registry, oldest first: drop them from your copy.
+
+    Anonymous callers see deletions of public resources (zones, developers,
+    incentives); partners and staff see every kind.
+    """
+
+    queryset = Tombstone.objects.all()
+    serializer_class = TombstoneSerializer
+    filterset_class = TombstoneFilterSet
+    ordering_fields = ("deleted_at",)
+    ordering = ("deleted_at", "id")
+    search_fields = ()
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        if not (is_partner(self.request) or is_staff(self.request)):
+            queryset = queryset.filter(resource__in=PUBLIC_RESOURCES)
+        return queryset

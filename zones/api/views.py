@@ -1,0 +1,70 @@
+from django.db.models import Prefetch
+from rest_framework import viewsets
+
+from core.query import subquery_count
+from zones.filtersets import IncentiveFilterSet, ZoneDeveloperFilterSet, ZoneFilterSet
+from zones.models import Incentive, Zone, ZoneDeveloper, ZoneStatusChange
+
+from .serializers import IncentiveSerializer, ZoneDeveloperSerializer, ZoneSerializer
+
+
+class ZoneViewSet(viewsets.ReadOnlyModelViewSet):
+    """Technology zones with their rollout history and pledged/realised USD. Public."""
+
+    queryset = (
+        Zone.objects.select_related("developer")
+        .prefetch_related(
+            "sectors",
+            Prefetch("incentives", queryset=Incentive.objects.only("id", "slug")),
+            Prefetch(
+                "status_changes", queryset=ZoneStatusChange.objects.order_by("changed_on", "id")
+            ),
+        )
+        .with_pledge_totals()
+    )
+    serializer_class = ZoneSerializer
+    filterset_class = ZoneFilterSet
+    lookup_field = "slug"
+    search_fields = ("name", "city", "province", "developer__name", "description")
+    ordering_fields = (
+        "name",
+        "slug",
+        "city",
+        "province",
+        "status",
+        "target_opening_date",
+        "actual_opening_date",
+        "pledged_usd",
+        "realized_usd",
+        "created",
+        "updated",
+    )
+    ordering = ("name",)
+
+
+class ZoneDeveloperViewSet(viewsets.ReadOnlyModelViewSet):
+    """Companies licensed to build and run zones. Public."""
+
+    queryset = ZoneDeveloper.objects.annotate(
+        zone_count=subquery_count(Zone.objects.all(), outer_field="developer")
+    )
+    serializer_class = ZoneDeveloperSerializer
+    filterset_class = ZoneDeveloperFilterSet
+    lookup_field = "slug"
+    search_fields = ("name", "legal_name", "registration_number", "licence_number")
+    ordering_fields = ("name", "slug", "country", "zone_count", "created", "updated")
+    ordering = ("name",)
+
+
+class IncentiveViewSet(viewsets.ReadOnlyModelViewSet):
+    """Benefits zones offer, such as the 10-year corporate-tax waiver. Public."""
+
+    queryset = Incentive.objects.annotate(
+        zone_count=subquery_count(Zone.objects.all(), outer_field="incentives")
+    )
+    serializer_class = IncentiveSerializer
+    filterset_class = IncentiveFilterSet
+    lookup_field = "slug"
+    search_fields = ("name", "description")
+    ordering_fields = ("name", "slug", "kind", "duration_years", "zone_count", "created", "updated")
+    ordering = ("name",)
