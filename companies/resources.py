@@ -48,6 +48,8 @@ class CompanyResource(RegistryResource):
         )
         export_order = fields
         clean_model_instances = True
+        skip_unchanged = True
+        report_skipped = True
 
     def get_queryset(self):
         return Company.objects.select_related("sector").with_pledge_totals()

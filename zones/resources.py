@@ -92,6 +92,27 @@ class RegistryResource(resources.ModelResource):
         abstract = True
 
 
+class SectorResource(RegistryResource):
+    """Sectors by name (the key people use); the slug is only read for a new sector."""
+
+    duplicate_key_column = "name"
+
+    class Meta:
+        model = Sector
+        import_id_fields = ("name",)
+        fields = ("name", "slug")
+        clean_model_instances = True
+        skip_unchanged = True
+        report_skipped = True
+
+    def import_instance(self, instance, row, **kwargs):
+        # Zones and partners filter by slug, so an existing sector keeps the slug it has.
+        slug = instance.slug if instance.pk else None
+        super().import_instance(instance, row, **kwargs)
+        if slug:
+            instance.slug = slug
+
+
 class ZoneDeveloperResource(RegistryResource):
     duplicate_key_column = "slug"
 
@@ -174,6 +195,8 @@ class ZoneResource(RegistryResource):
         )
         export_order = fields
         clean_model_instances = True
+        skip_unchanged = True
+        report_skipped = True
 
     def get_queryset(self):
         return Zone.objects.select_related("developer").with_pledge_totals()
@@ -211,14 +234,26 @@ class ZoneResource(RegistryResource):
             return timezone.localdate()
         return self.fields["status_changed_on"].widget.clean(value)
 
+    def pending_status(self, instance, row):
+        """The status step this row asks for, or None when the zone already stands there."""
+        status = (row.get("status") or "").strip()
+        has_history = instance.pk is not None and instance.status_changes.exists()
+        if not has_history:
+            # A new zone (or one without history) gets its first step, by default "proposed".
+            return status or instance.status
+        if status and status != instance.status:
+            return status
+        return None
+
+    def skip_row(self, instance, original, row, import_validation_errors=None):
+        if self.pending_status(instance, row):
+            return False
+        return super().skip_row(instance, original, row, import_validation_errors)
+
     def after_save_instance(self, instance, row, **kwargs):
         super().after_save_instance(instance, row, **kwargs)
-        status = (row.get("status") or "").strip()
-        has_history = instance.status_changes.exists()
-        if not status and has_history:
-            return
-        status = status or instance.status
-        if has_history and status == instance.status:
+        status = self.pending_status(instance, row)
+        if status is None:
             return
         # The service checks the transition and the date order; its ValidationError
         # becomes this row's error, and the failed file rolls back whole.
