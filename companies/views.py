@@ -2,6 +2,7 @@
 
 import datetime
 import hashlib
+import re
 import time
 
 from django.conf import settings
@@ -34,7 +35,10 @@ SESSION_REMEMBERED = 20
 CLAIM_PENDING = "pending"
 # How long a second copy of a submission waits for the first copy to finish.
 CLAIM_WAIT_SECONDS = 5.0
-STATUS_TOKEN_MAX_LENGTH = 64
+# Status tokens come from secrets.token_urlsafe(); anything else cannot match one
+# (and a NUL byte would upset PostgreSQL), so it is a 404 without a query.
+STATUS_TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,64}")
+ZONE_REFERENCE_PATTERN = re.compile(r"[-a-zA-Z0-9_]{1,200}")
 REVIEW_STEPS = (
     RegistrationStatus.RECEIVED,
     RegistrationStatus.UNDER_REVIEW,
@@ -83,7 +87,11 @@ def register(request):
 
 def _preselected_zones(request):
     """Slugs of the open zones named by ?zone= (a slug or an id; repeatable)."""
-    values = [value.strip() for value in request.GET.getlist("zone")[:20] if len(value) <= 200]
+    values = [
+        value
+        for value in request.GET.getlist("zone")[:20]
+        if ZONE_REFERENCE_PATTERN.fullmatch(value)
+    ]
     if not values:
         return []
     ids = [int(value) for value in values if value.isdigit() and len(value) < 19]
@@ -206,7 +214,7 @@ def registration_done(request):
 @never_cache
 def registration_status(request, token):
     """The applicant's private page, reached by the unguessable link in the acknowledgement."""
-    if len(token) > STATUS_TOKEN_MAX_LENGTH:
+    if not STATUS_TOKEN_PATTERN.fullmatch(token):
         raise Http404("No registration has this link.")
     registration = get_object_or_404(
         InterestRegistration.objects.select_related("company").prefetch_related(

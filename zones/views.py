@@ -43,6 +43,7 @@ def home(request):
     featured_zones = (
         Zone.objects.exclude(status=ZoneStatus.CANCELLED)
         .select_related("developer")
+        .prefetch_related("sectors")
         .with_pledge_totals()
         .order_by("-pledged_usd", "name")[:HOME_FEATURED_ZONES]
     )
