@@ -55,7 +55,11 @@ def home(request):
         "pledged_target": pledged_target,
         "pledged_percent_bar": _bar_percent(pledged_target),
         "other_targets": [
-            {**target, "bar_percent": _bar_percent(target)}
+            {
+                **target,
+                "bar_percent": _bar_percent(target),
+                "is_money": target["metric"].endswith("_usd"),
+            }
             for target in summary["targets"]
             if target is not pledged_target
         ],
