@@ -7,6 +7,7 @@ from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django_countries.filters import CountryFilter
 from simple_history.admin import SimpleHistoryAdmin
 
 from core.admin import HistoryImportExportAdmin, ReadOnlyTabularInline
@@ -81,7 +82,7 @@ class CompanyAdmin(HistoryImportExportAdmin):
         "pledge_count",
         "registration_count",
     )
-    list_filter = ("origin", "size", "sector", "country")
+    list_filter = ("origin", "size", "sector", ("country", CountryFilter))
     list_select_related = ("sector",)
     search_fields = ("name", "normalized_name", "website")
     ordering = ("name",)

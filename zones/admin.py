@@ -2,6 +2,7 @@ from django import forms
 from django.contrib import admin
 from django.contrib.admin.widgets import AdminDateWidget
 from django.utils import timezone
+from django_countries.filters import CountryFilter
 
 from core.admin import HistoryImportExportAdmin, ReadOnlyTabularInline, ServiceErrorsAsMessagesMixin
 from core.query import subquery_count
@@ -39,7 +40,7 @@ class IncentiveAdmin(admin.ModelAdmin):
 class ZoneDeveloperAdmin(HistoryImportExportAdmin):
     resource_classes = (ZoneDeveloperResource,)
     list_display = ("name", "country", "licence_number", "licence_expires_on", "zone_count")
-    list_filter = ("country",)
+    list_filter = (("country", CountryFilter),)
     search_fields = ("name", "legal_name", "slug", "registration_number", "licence_number")
     prepopulated_fields = {"slug": ("name",)}
     date_hierarchy = "licence_expires_on"
@@ -167,7 +168,7 @@ class ZoneAdmin(ServiceErrorsAsMessagesMixin, HistoryImportExportAdmin):
         "pledged_usd",
         "realized_usd",
     )
-    list_filter = ("status", "province", "country", "sectors", "developer")
+    list_filter = ("status", "province", ("country", CountryFilter), "sectors", "developer")
     list_select_related = ("developer",)
     search_fields = ("name", "slug", "city", "province", "developer__name")
     date_hierarchy = "target_opening_date"

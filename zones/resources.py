@@ -9,6 +9,7 @@ so a file behaves the same whichever way it arrives. Rules the resources keep:
 """
 
 import datetime
+from decimal import InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -65,6 +66,14 @@ class RegistryResource(resources.ModelResource):
         """The value under which two rows of one file would be the same record."""
         value = row.get(self.duplicate_key_column)
         return str(value).strip().lower() if value not in (None, "") else None
+
+    def import_field(self, field, instance, row, is_m2m=False, **kwargs):
+        try:
+            super().import_field(field, instance, row, is_m2m, **kwargs)
+        except InvalidOperation:
+            # DecimalWidget lets decimal's own exception through; import_instance() only turns
+            # ValueError into a row error with the column's name.
+            raise ValueError(f"“{row.get(field.column_name)}” is not a number.") from None
 
     def import_instance(self, instance, row, **kwargs):
         errors = {}

@@ -1,14 +1,6 @@
 import pytest
-from django.contrib.auth.models import Group
 
-from tests.factories import StaffUserFactory
-
-
-def user_in_role(role, username):
-    """A staff user whose only permissions come from the named role group."""
-    user = StaffUserFactory(username=username)
-    user.groups.add(Group.objects.get(name=role))
-    return user
+from tests.admin.roles import user_in_role
 
 
 @pytest.fixture
@@ -29,14 +21,3 @@ def second_reviewer_user(db):
 @pytest.fixture
 def analyst_user(db):
     return user_in_role("Analyst", "analyst")
-
-
-@pytest.fixture
-def admin_client_for(client):
-    """Log the test client in as `user` (no password round trip, so login throttling stays out)."""
-
-    def login(user):
-        client.force_login(user)
-        return client
-
-    return login
