@@ -5,7 +5,9 @@
 `errors` appears only on 400s that concern particular fields or query parameters.
 """
 
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
 from rest_framework import exceptions, serializers
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
@@ -38,6 +40,10 @@ def api_exception_handler(exc, context):
     """DRF's handler, reshaped; also turns a service's Django ValidationError into a 400."""
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(_django_errors(exc))
+    elif isinstance(exc, Http404):
+        exc = exceptions.NotFound(str(exc) or None)
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied(str(exc) or None)
     response = exception_handler(exc, context)
     if response is None:
         return None  # a genuine bug: let it surface as a 500 and reach the logs

@@ -63,7 +63,7 @@ class DateOrDateTimeField(forms.CharField):
     default_error_messages = {
         "invalid": (
             "Enter an ISO 8601 date or date-time, e.g. 2026-03-01 or 2026-03-01T09:30:00Z "
-            "(encode “+” as %2B in a URL)."
+            "(URL-encode the plus sign of an offset such as +05:00, or use Z)."
         )
     }
 

@@ -43,3 +43,9 @@ def no_throttle(monkeypatch):
     from rest_framework.throttling import SimpleRateThrottle
 
     monkeypatch.setattr(SimpleRateThrottle, "allow_request", lambda self, request, view: True)
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # Staff fixtures hash a password each; the real hasher is slow by design.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
