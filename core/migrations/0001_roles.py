@@ -2,8 +2,8 @@
 
 Django creates model permissions only after `migrate` finishes (post_migrate), so this migration
 creates them first; it also adds `companies.review_interestregistration`, the permission the
-admin's review actions ask for. Re-running it (or editing a group by hand and migrating again)
-resets each group to exactly the permissions listed here.
+admin's review actions ask for. It runs once: changes made to the groups by hand later are
+kept.
 """
 
 from django.contrib.auth.management import create_permissions
