@@ -415,3 +415,20 @@ def test_zone_export_includes_totals(client, staff_user):
     assert response.status_code == 200
     body = response.content.decode()
     assert "export-me" in body and "750000" in body
+
+
+def test_dashboard_costs_the_same_however_much_data_there_is(
+    client, staff_user, django_assert_max_num_queries
+):
+    TargetFactory()
+    client.force_login(staff_user)
+    url = reverse("admin:index")
+    zones_with_pledges(2)
+    registrations(2)
+    with django_assert_max_num_queries(30):
+        few = query_count(client, url)
+    zones_with_pledges(20)
+    registrations(20)
+    with django_assert_max_num_queries(30):
+        many = query_count(client, url)
+    assert few == many
