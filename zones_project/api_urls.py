@@ -1,9 +1,10 @@
 """/api/v1/: the partner REST API (see docs/api.md)."""
 
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 
+from core.views import api_not_found
 from partners.api import DeletionViewSet
 
 app_name = "api"
@@ -18,4 +19,6 @@ urlpatterns = [
     *router.urls,
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
+    # Last: any other address under /api/v1/ is a JSON 404, not the public site's HTML page.
+    re_path(r"^(?P<path>.*)$", api_not_found, name="not-found"),
 ]
