@@ -26,6 +26,17 @@ class CompanyQuerySet(models.QuerySet):
 
 
 class InterestRegistrationQuerySet(models.QuerySet):
+    def recent_web_repeats(self, *, company_name, contact_email, since):
+        """Web registrations since `since` from the same company and contact email."""
+        from .normalize import normalize_company_name
+
+        return self.filter(
+            channel="web",
+            created__gte=since,
+            company__normalized_name=normalize_company_name(company_name),
+            contact__email__iexact=contact_email,
+        )
+
     def awaiting_review(self):
         return self.filter(status__in=("received", "under_review"))
 

@@ -103,7 +103,8 @@ def registration_submit(
     registration.full_clean(exclude=["zones"])
     registration.save()
     registration.zones.set(zones)
-    transaction.on_commit(lambda: notifications.registration_received(registration))
+    # robust: the registration is saved; a failing email must not turn that into an error.
+    transaction.on_commit(lambda: notifications.registration_received(registration), robust=True)
     return registration
 
 

@@ -24,7 +24,6 @@ from .forms import (
     issue_form_token,
 )
 from .models import InterestRegistration, RegistrationChannel, RegistrationStatus
-from .normalize import normalize_company_name
 from .services import registration_submit
 
 # Registrations this browser has made: the confirmation page shows only these.
@@ -158,11 +157,10 @@ def _recent_duplicate(data):
     window = datetime.timedelta(seconds=settings.PUBLIC_DUPLICATE_WINDOW_SECONDS)
     chosen = {zone.pk for zone in data["zones"]}
     candidates = (
-        InterestRegistration.objects.filter(
-            channel=RegistrationChannel.WEB,
-            created__gte=timezone.now() - window,
-            company__normalized_name=normalize_company_name(data["company_name"]),
-            contact__email__iexact=data["contact_email"],
+        InterestRegistration.objects.recent_web_repeats(
+            company_name=data["company_name"],
+            contact_email=data["contact_email"],
+            since=timezone.now() - window,
         )
         .only("pk")
         .prefetch_related(Prefetch("zones", queryset=Zone.objects.only("pk")))
