@@ -407,3 +407,18 @@ def test_company_export_carries_no_contact_personal_data(client, analyst_user):
     body = response.content.decode()
     assert contact.company.name in body
     assert "private.person" not in body and "0000000" not in body
+
+
+def test_command_records_the_named_user_in_the_history(tmp_path, developer, data_entry_user):
+    path = write(tmp_path, "zones.csv", ZONE_HEADER + "z,Z,tpl-corp,Karachi,Sindh,PK,,,approved\n")
+    import_file("zones", path, "--user", "clerk")
+    zone = Zone.objects.get()
+    assert {record.history_user for record in zone.history.all()} == {data_entry_user}
+    assert zone.status_changes.get().changed_by == data_entry_user
+
+
+def test_command_refuses_an_unknown_user(tmp_path, developer):
+    path = write(tmp_path, "zones.csv", ZONE_HEADER + "z,Z,tpl-corp,Karachi,Sindh,PK,,,approved\n")
+    with pytest.raises(CommandError, match="No user named"):
+        import_file("zones", path, "--user", "ghost")
+    assert not Zone.objects.exists()

@@ -7,12 +7,15 @@ It runs the admin's own resources, so the checks and messages are the same, and 
 nothing: every bad row is listed with its row number and reason, and then nothing is kept.
 """
 
+from contextlib import contextmanager
 from pathlib import Path
+from types import SimpleNamespace
 
 import tablib
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from simple_history.models import HistoricalRecords
 from tqdm import tqdm
 
 from companies.resources import CompanyResource
@@ -51,6 +54,30 @@ def with_progress(resource_class, bar):
 
     ProgressResource.__name__ = resource_class.__name__
     return ProgressResource
+
+
+@contextmanager
+def history_user(user):
+    """Record `user` as the author of every history row written meanwhile, services included.
+
+    django-simple-history reads the author from the current request, which its middleware
+    stores for the duration of a web request; a command has none, so it stands one in.
+    """
+    if user is None:
+        yield
+        return
+    _request_context(SimpleNamespace(user=user))
+    try:
+        yield
+    finally:
+        _request_context(None)
+
+
+def _request_context(request):
+    if request is None:
+        del HistoricalRecords.context.request
+    else:
+        HistoricalRecords.context.request = request
 
 
 def describe_failures(step: ImportStep, result) -> list[str]:
@@ -101,7 +128,7 @@ class Command(BaseCommand):
         total = sum(len(step.dataset) for step in steps)
         progress = tqdm(total=total, unit="row", desc=path.name, disable=options["verbosity"] == 0)
         failures, summaries = [], []
-        with progress, transaction.atomic():
+        with progress, history_user(user), transaction.atomic():
             for step in steps:
                 resource = with_progress(step.resource_class, progress)()
                 result = resource.import_data(
