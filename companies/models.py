@@ -196,6 +196,8 @@ class InterestRegistration(TimeStampedModel):
 
     class Meta:
         ordering = ("-created",)
+        # Reviewing (accepting, declining) is a separate right from editing a registration.
+        permissions = [("review_interestregistration", "Can review interest registration")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(status__in=RegistrationStatus.values),

@@ -8,8 +8,8 @@ are never part of the file.
 
 from import_export import fields
 
+from core.resources import LookupWidget, RegistryResource
 from zones.models import Sector
-from zones.resources import LookupWidget, RegistryResource
 
 from .models import Company
 from .normalize import normalize_company_name

@@ -13,8 +13,8 @@ from import_export import fields
 
 from companies.models import Company
 from companies.normalize import normalize_company_name
+from core.resources import LookupWidget, RegistryResource
 from zones.models import Zone
-from zones.resources import LookupWidget, RegistryResource
 
 from .models import CURRENCY_CODE_REGEX, Pledge
 from .services import ExchangeRateMissing, pledge_record, pledge_update, usd_amount

@@ -16,8 +16,13 @@ def zone_change_status(
     changed_on: datetime.date,
     note: str = "",
     user=None,
+    set_opening_date: bool = True,
 ) -> ZoneStatusChange:
-    """Move a zone to `status`, recording the step in its history."""
+    """Move a zone to `status`, recording the step in its history.
+
+    A zone's first move to operational dates its opening, unless the caller knows the
+    opening date better (an import stating when a zone opened, before it was registered).
+    """
     locked = Zone.objects.select_for_update().get(pk=zone.pk)
     has_history = locked.status_changes.exists()
     # The first recorded step may state any status (a zone entered mid-rollout).
@@ -53,7 +58,7 @@ def zone_change_status(
     change.save()
     locked.status = status
     update_fields = ["status", "updated"]
-    if status == ZoneStatus.OPERATIONAL and locked.actual_opening_date is None:
+    if set_opening_date and status == ZoneStatus.OPERATIONAL and locked.actual_opening_date is None:
         locked.actual_opening_date = changed_on
         update_fields.append("actual_opening_date")
     locked.save(update_fields=update_fields)

@@ -45,7 +45,8 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin with the programme dashboard on its index (core/dashboard.py).
+    "core.dashboard.RegistryAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -289,13 +290,6 @@ LOGGING = {
 }
 
 # --- Admin ---
-# The admin index carries the programme dashboard: Django's admin app is swapped for a config
-# whose default site is core.dashboard.RegistryAdminSite (Django's documented way to replace
-# admin.site), so every app's @admin.register lands on it.
-INSTALLED_APPS = [
-    "core.dashboard.RegistryAdminConfig" if app == "django.contrib.admin" else app
-    for app in INSTALLED_APPS
-]
 # An import either applies whole or not at all; a failing row rolls back the file.
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 # Importing creates and updates rows, so it needs "add"; exporting is reading, so "view" will do
