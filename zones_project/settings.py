@@ -286,6 +286,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
+        # axes announces itself at every start; lockouts are still logged as warnings.
+        "axes": {"level": "WARNING"},
     },
 }
 
