@@ -93,7 +93,7 @@ def parse_args():
     parser.add_argument("--load-max-requests", type=int, default=5_000, help="per load test")
     parser.add_argument("--only", default="", help="comma-separated endpoint names to run")
     parser.add_argument("--regenerate", action="store_true", help="rebuild the data anyway")
-    parser.add_argument("--request-timeout", type=float, default=120.0)
+    parser.add_argument("--request-timeout", type=float, default=60.0)
     return parser.parse_args()
 
 
