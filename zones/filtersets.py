@@ -123,11 +123,11 @@ class ZoneFilterSet(RegistryFilterSet):
     status__in = ChoiceInFilter(field_name="status", lookup_expr="in", choices=ZoneStatus.choices)
     sector = django_filters.CharFilter(field_name="sectors__slug", label="Sector (slug)")
     sector__in = CharInFilter(field_name="sectors__slug", lookup_expr="in")
-    sector_id = django_filters.NumberFilter(field_name="sectors__id", label="Sector (ID)")
+    sector_id = IdFilter(field_name="sectors__id", label="Sector (ID)")
     incentive = django_filters.CharFilter(field_name="incentives__slug", label="Incentive (slug)")
     developer = django_filters.CharFilter(field_name="developer__slug", label="Developer (slug)")
     developer__in = CharInFilter(field_name="developer__slug", lookup_expr="in")
-    developer_id = django_filters.NumberFilter(field_name="developer_id", label="Developer (ID)")
+    developer_id = IdFilter(field_name="developer_id", label="Developer (ID)")
     developer_id__in = IdInFilter(field_name="developer_id", lookup_expr="in")
     target_opening_date__gte = django_filters.DateFilter(
         field_name="target_opening_date", lookup_expr="gte"
