@@ -81,9 +81,16 @@ class DateOrDateTimeField(forms.CharField):
             moment = None
         if moment is None:
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
-        if timezone.is_naive(moment):
-            moment = timezone.make_aware(moment)
-        return moment
+        try:
+            if timezone.is_naive(moment):
+                moment = timezone.make_aware(moment)
+            # In UTC, because PostgreSQL refuses offsets beyond ±15:59 that ISO 8601
+            # allows, and a date near year 1 may not survive the shift.
+            return moment.astimezone(datetime.UTC)
+        except (OverflowError, ValueError):
+            raise forms.ValidationError(
+                "This date-time is out of range.", code="out_of_range"
+            ) from None
 
 
 @extend_schema_field(OpenApiTypes.DATETIME)

@@ -3,6 +3,8 @@
 import pytest
 import schemathesis
 import yaml
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -101,7 +103,22 @@ api_schema = schemathesis.openapi.from_wsgi(SCHEMA_URL, application).include(met
 
 
 @pytest.fixture
-def registry_sample(db, no_throttle):
+def in_process_wsgi():
+    """Keep the test's database connection across in-process WSGI requests.
+
+    Django closes "old" connections when a request starts and finishes; inside a test's
+    transaction that would close the very connection the test runs in (PostgreSQL). Django's
+    own test client disconnects these receivers in the same way.
+    """
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def registry_sample(db, no_throttle, in_process_wsgi):
     """One of each resource, so that generated lists and filters meet real rows."""
     zone = ZoneFactory(slug="karachi-technology-zone")
     zone.incentives.add(IncentiveFactory(slug="tax-waiver"))

@@ -187,3 +187,16 @@ def test_untracked_models_leave_no_tombstone(db):
     ContactFactory().delete()
     assert not Tombstone.objects.filter(resource="contact").exists()
     assert Tombstone.objects.filter(resource="company").count() == 0
+
+
+@pytest.mark.parametrize(
+    "value",
+    (
+        "2026-01-01T00:00:00-19:47",  # ISO allows it; PostgreSQL's offsets stop at ±15:59
+        "0001-01-01T00:00:00%2B10:00",  # one hour before year 1 in UTC
+        "0001-01-01",
+    ),
+)
+def test_edge_of_range_timestamps_are_answered_not_crashed_on(partner_client, value):
+    response = partner_client.get(f"/api/v1/pledges/?updated_since={value}")
+    assert response.status_code in (200, 400)
