@@ -1,0 +1,34 @@
+"""The interactive API docs render in a real browser from our own static files, offline."""
+
+import pytest
+
+from tests.browser.conftest import browser, page, screenshot  # noqa: F401  (shared fixtures)
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_swagger_ui_renders_every_endpoint_without_leaving_the_site(page, live_server, screenshot):  # noqa: F811
+    outside_requests = []
+    page.on(
+        "request",
+        lambda request: (
+            outside_requests.append(request.url)
+            if not request.url.startswith(live_server.url)
+            else None
+        ),
+    )
+    console_errors = []
+    page.on(
+        "console", lambda message: message.type == "error" and console_errors.append(message.text)
+    )
+
+    page.goto("/api/v1/docs/")
+    page.wait_for_selector(".opblock-summary-path")
+    paths = page.locator(".opblock-summary-path").all_inner_texts()
+    screenshot(page, "api-docs")
+
+    for expected in ("/api/v1/zones/", "/api/v1/pledges/", "/api/v1/reports/investment/"):
+        assert any(expected in path for path in paths), expected
+    assert page.locator(".opblock-post").count() == 1  # the only write: POST interests/
+    assert outside_requests == []
+    assert console_errors == []
