@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 RUNTIME_STAMP := $(VENV)/.runtime-installed
 DEV_STAMP := $(VENV)/.dev-installed
 
-.PHONY: run test install install-dev lint bench loadtest clean
+.PHONY: run test install install-dev lint bench loadtest faulttest clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,14 @@ SCALE ?= S
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/registry_bench
 bench: install-dev
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/run.py --scale $(SCALE)
+
+# 60 s of mixed partner traffic against gunicorn on loopback (see ops/README.md).
+loadtest: install-dev
+	$(PY) ops/loadtest.py --seconds 60
+
+# PostgreSQL stopped and started under load, on a throwaway cluster of its own.
+faulttest: install-dev
+	$(PY) ops/faulttest.py
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache artifacts
