@@ -7,6 +7,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
+from django.utils import timezone
 
 from core.query import CENT
 
@@ -115,7 +116,9 @@ def disbursement_record(
     )
     disbursement.full_clean()
     disbursement.save()
+    # update() skips auto_now, and partners sync pledges on `updated`.
     Pledge.objects.filter(pk=locked.pk).update(
+        updated=timezone.now(),
         realized_amount=F("realized_amount") + disbursement.amount,
         realized_usd=F("realized_usd") + disbursement.amount_usd,
     )

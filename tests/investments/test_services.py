@@ -158,3 +158,17 @@ def test_no_disbursement_on_a_cancelled_pledge():
     )
     with pytest.raises(ValidationError, match="cancelled"):
         disbursement_record(pledge=pledge, amount=Decimal("1"), disbursed_on=D(2026, 1, 10))
+
+
+def test_disbursement_marks_the_pledge_as_changed_for_sync():
+    pledge = pledge_record(
+        company=CompanyFactory(),
+        zone=ZoneFactory(),
+        amount=Decimal("100"),
+        currency="USD",
+        pledged_on=D(2026, 1, 5),
+    )
+    stamped = pledge.updated
+    disbursement_record(pledge=pledge, amount=Decimal("10"), disbursed_on=D(2026, 1, 10))
+    pledge.refresh_from_db()
+    assert pledge.updated > stamped
