@@ -1,9 +1,9 @@
-"""Query-string filters for companies and interest registrations (see zones.filtersets)."""
+"""Query-string filters for companies and interest registrations (naming: core/filtersets.py)."""
 
 import django_filters
 from django.db.models import Exists, OuterRef, Q
 
-from zones.filtersets import (
+from core.filtersets import (
     CharInFilter,
     ChoiceInFilter,
     IdFilter,

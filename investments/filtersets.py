@@ -1,10 +1,10 @@
-"""Query-string filters for pledges (see zones.filtersets for the naming pattern)."""
+"""Query-string filters for pledges (naming: core/filtersets.py)."""
 
 import django_filters
 from django.db.models import Q
 
 from companies.models import Origin
-from zones.filtersets import (
+from core.filtersets import (
     CharInFilter,
     ChoiceInFilter,
     IdFilter,

@@ -3,7 +3,7 @@
 import django_filters
 from rest_framework import serializers, viewsets
 
-from zones.filtersets import CharInFilter, UpdatedSinceFilter
+from core.filtersets import CharInFilter, UpdatedSinceFilter
 
 from .models import Tombstone
 from .permissions import is_partner, is_staff

@@ -14,8 +14,8 @@ from companies.models import (
     InterestRegistration,
     Origin,
 )
+from core.filtersets import MAX_ID
 from zones.api.serializers import SectorSerializer, ZoneBriefSerializer
-from zones.filtersets import MAX_ID
 from zones.models import Sector, Zone
 
 MONEY = {"max_digits": 20, "decimal_places": 2, "read_only": True}

@@ -4,10 +4,10 @@ from django.db.models import Q
 from rest_framework import serializers
 
 from companies.api.serializers import CompanyBriefSerializer
+from core.filtersets import MAX_ID
 from investments.models import Pledge
 from investments.reports import ReportFilters
 from zones.api.serializers import ZoneBriefSerializer
-from zones.filtersets import MAX_ID
 from zones.models import Zone
 
 MONEY = {"max_digits": None, "decimal_places": 2, "read_only": True}
