@@ -36,7 +36,10 @@ lint: install-dev
 test: lint
 	$(PY) manage.py check
 	$(PY) manage.py makemigrations --check --dry-run
-	$(VENV)/bin/pytest
+	# Two workers for the bulk of the suite; the browser tests run on their own afterwards,
+	# since Playwright's sync API refuses a process where another test left an event loop.
+	$(VENV)/bin/pytest -n 2 -m "not browser"
+	$(VENV)/bin/pytest -m browser
 
 # Benchmark against PostgreSQL: make bench SCALE=S|M|L (see bench/README.md).
 SCALE ?= S
