@@ -2,12 +2,10 @@
 
 import pytest
 
-from tests.browser.conftest import browser, page, screenshot  # noqa: F401  (shared fixtures)
-
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_swagger_ui_renders_every_endpoint_without_leaving_the_site(page, live_server, screenshot):  # noqa: F811
+def test_swagger_ui_renders_every_endpoint_without_leaving_the_site(page, live_server, screenshot):
     outside_requests = []
     page.on(
         "request",
