@@ -129,8 +129,22 @@ class Pledge(TimeStampedModel):
             ),
         ]
         indexes = [
-            models.Index(fields=["zone", "status"], name="pledge_zone_status"),
-            models.Index(fields=["company", "status"], name="pledge_company_status"),
+            # Covering: the per-zone and per-company sums (lists, reports, the home page) read
+            # the index alone instead of every pledge row (a page of 100 zones at M: 44,793 →
+            # 935 buffers per sum). `include` is PostgreSQL's; SQLite builds the plain index.
+            models.Index(
+                fields=["zone", "status"],
+                include=["amount_usd", "realized_usd"],
+                name="pledge_zone_status_sums",
+            ),
+            models.Index(
+                fields=["company", "status"],
+                include=["amount_usd", "realized_usd"],
+                name="pledge_company_status_sums",
+            ),
+            # The default ordering: a page of the newest pledges reads 100 index entries
+            # instead of sorting the table.
+            models.Index(fields=["-pledged_on", "-id"], name="pledge_recent_first"),
         ]
 
     def __str__(self):
