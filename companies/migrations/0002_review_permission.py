@@ -4,14 +4,18 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('companies', '0001_initial'),
+        ("companies", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='interestregistration',
-            options={'ordering': ('-created',), 'permissions': [('review_interestregistration', 'Can review interest registration')]},
+            name="interestregistration",
+            options={
+                "ordering": ("-created",),
+                "permissions": [
+                    ("review_interestregistration", "Can review interest registration")
+                ],
+            },
         ),
     ]
