@@ -52,6 +52,8 @@ def idempotency_key(request) -> str:
         raise exceptions.ValidationError(
             {HEADER: [f"Use at most {MAX_KEY_LENGTH} characters (a UUID is 36)."]}
         )
+    if not key.isprintable():  # a NUL cannot be stored in PostgreSQL: it was a 500
+        raise exceptions.ValidationError({HEADER: ["Use printable characters only."]})
     return key
 
 
