@@ -277,11 +277,6 @@ BAD_CELLS = {
 }
 
 
-@pytest.mark.xfail(
-    raises=UnicodeDecodeError,
-    strict=False,
-    reason="import_records.read_dataset lets UnicodeDecodeError escape (fix in the report)",
-)
 def test_a_file_that_is_not_utf8_is_refused_cleanly(tmp_path, existing_rows):
     path = tmp_path / "latin1.csv"
     path.write_bytes("name,slug\nCaf\xe9,cafe\n".encode("latin-1"))

@@ -38,7 +38,14 @@ def read_dataset(path: Path, encoding: str) -> tablib.Dataset:
         return tablib.Dataset().load(path.read_bytes(), format="xlsx")
     if suffix in (".csv", ".txt"):
         # utf-8-sig drops the byte-order mark that spreadsheet programs put before the header.
-        return tablib.Dataset().load(path.read_text(encoding=encoding), format="csv")
+        try:
+            text = path.read_text(encoding=encoding)
+        except UnicodeDecodeError as error:
+            raise CommandError(
+                f"{path.name} is not {encoding} text (byte {error.start}); save it as UTF-8 "
+                f"or name its encoding, e.g. --encoding cp1252."
+            ) from None
+        return tablib.Dataset().load(text, format="csv")
     raise CommandError(f"{path.name}: use a .csv or .xlsx file.")
 
 
