@@ -91,12 +91,26 @@ class PledgeResource(RegistryResource):
     def dehydrate_zone(self, pledge):
         return pledge.zone.slug
 
+    def get_or_init_instance(self, instance_loader, row):
+        instance, is_new = super().get_or_init_instance(instance_loader, row)
+        # An id that matches no pledge is most likely a stale export's: creating a new pledge
+        # for it would duplicate one that was since deleted or renumbered.
+        self._unknown_id = row.get("id") if is_new and row.get("id") not in (None, "") else None
+        return instance, is_new
+
     def import_instance(self, instance, row, **kwargs):
         errors = {}
         try:
             super().import_instance(instance, row, **kwargs)
         except ValidationError as exc:
             errors = exc.update_error_dict(errors)
+        if self._unknown_id is not None:
+            errors["id"] = [
+                ValidationError(
+                    f"No pledge has id {self._unknown_id}; leave id blank to add a new pledge.",
+                    code="unknown_id",
+                )
+            ]
         # A placeholder so full_clean() reports the file's problems, not this derived field;
         # the services below always recompute it.
         if instance.amount_usd is None:

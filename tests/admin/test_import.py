@@ -155,6 +155,16 @@ def test_unknown_zone_is_refused(tmp_path, pledge_targets):
     assert not Pledge.objects.exists()
 
 
+def test_pledge_id_that_matches_no_pledge_is_refused(tmp_path, pledge_targets):
+    path = write(
+        tmp_path,
+        "pledges.csv",
+        "id," + PLEDGE_HEADER + "987654,Systems Ltd,karachi,1000,USD,2026-03-01,announced\n",
+    )
+    assert "id: No pledge has id 987654" in failing_import("pledges", path)
+    assert not Pledge.objects.exists()
+
+
 def test_unknown_company_is_refused(tmp_path, pledge_targets):
     path = write(
         tmp_path,
