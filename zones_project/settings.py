@@ -323,4 +323,4 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 # The pledge indexes carry the summed columns (Index.include) so that PostgreSQL answers
 # per-zone sums from the index alone; SQLite builds them without those columns, which is
 # all a development database needs, and warns (models.W040) on every check.
-SILENCED_SYSTEM_CHECKS = [*globals().get("SILENCED_SYSTEM_CHECKS", []), "models.W040"]
+SILENCED_SYSTEM_CHECKS = ["models.W040"]
