@@ -4,7 +4,9 @@ Contact details (name, email, phone) appear only in the *Staff* serializers; the
 viewsets pick those for staff sessions alone, so a partner key can never see them.
 """
 
+from django.core.validators import slug_re
 from django.db.models import Q
+from django.utils.encoding import smart_str
 from django_countries import countries
 from rest_framework import serializers
 
@@ -111,6 +113,19 @@ class InterestRegistrationStaffSerializer(InterestRegistrationSerializer):
         )
 
 
+class SlugLookupField(serializers.SlugRelatedField):
+    """A related object by slug; text that cannot be a slug is refused before any query.
+
+    PostgreSQL cannot even compare text holding a NUL byte, so such input must never
+    reach the lookup: it was a 500 found by the live fuzz test.
+    """
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str) or not slug_re.fullmatch(data):
+            self.fail("does_not_exist", slug_name=self.slug_field, value=smart_str(data)[:100])
+        return super().to_internal_value(data)
+
+
 class InterestSubmissionSerializer(serializers.Serializer):
     """What a partner sends to register a company's interest (the public form's fields)."""
 
@@ -119,7 +134,7 @@ class InterestSubmissionSerializer(serializers.Serializer):
     country = serializers.ChoiceField(
         choices=list(countries), help_text="ISO 3166-1 alpha-2 code, e.g. PK."
     )
-    sector = serializers.SlugRelatedField(
+    sector = SlugLookupField(
         slug_field="slug",
         queryset=Sector.objects.all(),
         required=False,

@@ -165,6 +165,8 @@ def test_unknown_zone_is_named_in_the_error(partner_client, body):
         {"zones": [None]},
         {"zones": [""]},
         {"sector": "no-such-sector"},
+        {"sector": "nul\x00byte"},
+        {"sector": 42},
         {"website": "javascript:alert(1)"},
         {"message": "x" * 5001},
         {"contact_name": "nul\x00byte"},
