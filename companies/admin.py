@@ -10,7 +10,7 @@ from django.urls import path, reverse
 from django_countries.filters import CountryFilter
 from simple_history.admin import SimpleHistoryAdmin
 
-from core.admin import HistoryImportExportAdmin, ReadOnlyTabularInline
+from core.admin import HistoryImportExportAdmin, PledgeTotalsColumnsMixin, ReadOnlyTabularInline
 from core.paginators import EstimatedCountPaginator
 from investments.models import Pledge
 
@@ -70,7 +70,7 @@ class CompanyPledgeInline(ReadOnlyTabularInline):
 
 
 @admin.register(Company)
-class CompanyAdmin(HistoryImportExportAdmin):
+class CompanyAdmin(PledgeTotalsColumnsMixin, HistoryImportExportAdmin):
     resource_classes = (CompanyResource,)
     list_display = (
         "name",
@@ -130,18 +130,6 @@ class CompanyAdmin(HistoryImportExportAdmin):
     def get_queryset(self, request):
         # Company.objects.with_pledge_totals(): per-page subqueries, never one query per row.
         return super().get_queryset(request).with_pledge_totals()
-
-    @admin.display(description="pledged (USD)", ordering="pledged_usd")
-    def pledged_usd(self, company):
-        return f"{company.pledged_usd:,.0f}"
-
-    @admin.display(description="realised (USD)", ordering="realized_usd")
-    def realized_usd(self, company):
-        return f"{company.realized_usd:,.0f}"
-
-    @admin.display(description="pledges", ordering="pledge_count")
-    def pledge_count(self, company):
-        return company.pledge_count
 
     @admin.display(description="registrations", ordering="registration_count")
     def registration_count(self, company):

@@ -27,6 +27,25 @@ class ServiceErrorsAsMessagesMixin:
             return HttpResponseRedirect(request.get_full_path())
 
 
+class PledgeTotalsColumnsMixin:
+    """Columns for the totals that `with_pledge_totals()` annotates onto a changelist's rows.
+
+    The admin's get_queryset() must annotate them; these methods only format.
+    """
+
+    @admin.display(description="pledged (USD)", ordering="pledged_usd")
+    def pledged_usd(self, obj):
+        return f"{obj.pledged_usd:,.0f}"
+
+    @admin.display(description="realised (USD)", ordering="realized_usd")
+    def realized_usd(self, obj):
+        return f"{obj.realized_usd:,.0f}"
+
+    @admin.display(description="active pledges", ordering="pledge_count")
+    def pledge_count(self, obj):
+        return obj.pledge_count
+
+
 class RegistryImportExportAdmin(ImportExportModelAdmin):
     """Import that is all or nothing, also when the confirmed file differs from the preview."""
 

@@ -4,7 +4,12 @@ from django.contrib.admin.widgets import AdminDateWidget
 from django.utils import timezone
 from django_countries.filters import CountryFilter
 
-from core.admin import HistoryImportExportAdmin, ReadOnlyTabularInline, ServiceErrorsAsMessagesMixin
+from core.admin import (
+    HistoryImportExportAdmin,
+    PledgeTotalsColumnsMixin,
+    ReadOnlyTabularInline,
+    ServiceErrorsAsMessagesMixin,
+)
 from core.query import subquery_count
 from investments.models import Pledge
 
@@ -154,7 +159,7 @@ class ZonePledgeInline(ReadOnlyTabularInline):
 
 
 @admin.register(Zone)
-class ZoneAdmin(ServiceErrorsAsMessagesMixin, HistoryImportExportAdmin):
+class ZoneAdmin(ServiceErrorsAsMessagesMixin, PledgeTotalsColumnsMixin, HistoryImportExportAdmin):
     form = ZoneAdminForm
     resource_classes = (ZoneResource,)
     list_display = (
@@ -226,18 +231,6 @@ class ZoneAdmin(ServiceErrorsAsMessagesMixin, HistoryImportExportAdmin):
         # Totals come from Zone.objects.with_pledge_totals(): one subquery per column for the
         # whole page, so the changelist costs the same whether it shows 3 rows or 100.
         return super().get_queryset(request).with_pledge_totals()
-
-    @admin.display(description="pledged (USD)", ordering="pledged_usd")
-    def pledged_usd(self, zone):
-        return f"{zone.pledged_usd:,.0f}"
-
-    @admin.display(description="realised (USD)", ordering="realized_usd")
-    def realized_usd(self, zone):
-        return f"{zone.realized_usd:,.0f}"
-
-    @admin.display(description="active pledges", ordering="pledge_count")
-    def pledge_count(self, zone):
-        return zone.pledge_count
 
     def save_model(self, request, obj, form, change):
         if change:
