@@ -1,10 +1,15 @@
 from decimal import Decimal
 
 from django.db import models
-from django.db.models import Count, Sum
+from django.db.models import Count, Q, Sum
 from django.db.models.functions import Coalesce
 
 from core.query import CENT, MONEY
+
+# Which pledges count towards the programme, and which are committed: the one definition,
+# used as queryset filters below and as aggregate filters (Sum(..., filter=...)) in reports.
+COUNTS_TOWARDS_PROGRAMME = ~Q(status="cancelled")
+COMMITTED = Q(status__in=("committed", "in_progress", "realized"))
 
 
 class ExchangeRateQuerySet(models.QuerySet):
@@ -16,10 +21,10 @@ class ExchangeRateQuerySet(models.QuerySet):
 class PledgeQuerySet(models.QuerySet):
     def active(self):
         """Pledges that still count towards the programme (not cancelled)."""
-        return self.exclude(status="cancelled")
+        return self.filter(COUNTS_TOWARDS_PROGRAMME)
 
     def committed(self):
-        return self.filter(status__in=("committed", "in_progress", "realized"))
+        return self.filter(COMMITTED)
 
     def totals(self):
         """{pledged_usd, realized_usd, pledge_count} over this queryset in one query."""

@@ -31,17 +31,12 @@ from companies.models import (
     Origin,
     RegistrationStatus,
 )
-from core.query import MONEY
+from core.query import CENT, MONEY
 from zones.models import Zone, ZoneStatus
 
 from .models import Disbursement, Pledge, PledgeStatus, Target, TargetMetric
+from .querysets import COMMITTED, COUNTS_TOWARDS_PROGRAMME
 
-CENT = Decimal("0.01")
-
-# The statuses of PledgeQuerySet.active() and .committed(), as aggregate filters for
-# grouped sums (tests/api/test_reports.py checks that both spellings agree).
-COUNTS_TOWARDS_PROGRAMME = ~Q(status=PledgeStatus.CANCELLED)
-COMMITTED = Q(status__in=(PledgeStatus.COMMITTED, PledgeStatus.IN_PROGRESS, PledgeStatus.REALIZED))
 INVESTMENT_METRICS = (TargetMetric.PLEDGED_USD, TargetMetric.REALIZED_USD)
 ROLLOUT_METRICS = (TargetMetric.ZONES_OPERATIONAL,)
 COMPANY_METRICS = (TargetMetric.COMPANIES_INTERESTED,)
