@@ -151,8 +151,8 @@ def bench_environment(database_url):
 
 def generated_counts():
     from companies.models import Company, InterestRegistration
-    from core.management.commands.generate_data import SYNTHETIC_MARK
     from investments.models import Pledge
+    from programme.management.commands.generate_data import SYNTHETIC_MARK
     from zones.models import Zone
 
     zones = Zone.objects.filter(description=SYNTHETIC_MARK)
@@ -169,7 +169,7 @@ def prepare_data(args, database_url, name, env):
     """Migrate, and (re)build the data when its counts do not match the scale."""
     from django.db import connections
 
-    from core.management.commands.generate_data import SCALES
+    from programme.management.commands.generate_data import SCALES
 
     wanted = SCALES[args.scale]
     if not database_exists(database_url, name):

@@ -13,26 +13,20 @@ from simple_history.admin import SimpleHistoryAdmin
 from core.admin import HistoryImportExportAdmin, PledgeTotalsColumnsMixin, ReadOnlyTabularInline
 from core.paginators import EstimatedCountPaginator
 from investments.models import Pledge
+from investments.selectors import companies_with_pledge_totals
 
 from . import notifications
-from .models import (
+from .choices import (
     REGISTRATION_STATUS_TRANSITIONS,
-    Company,
-    Contact,
-    InterestRegistration,
+    REVIEW_STEPS,
     RegistrationChannel,
     RegistrationStatus,
 )
+from .models import Company, Contact, InterestRegistration
 from .resources import CompanyResource
 from .services import registration_transition
 
-# The review steps staff take in the admin; withdrawal is the applicant's, not the reviewer's.
-REVIEW_STEPS = (
-    RegistrationStatus.UNDER_REVIEW,
-    RegistrationStatus.ACCEPTED,
-    RegistrationStatus.DECLINED,
-)
-# Created by core/migrations/0001_roles.py and given to the Reviewer group.
+# Created by programme/migrations/0001_roles.py and given to the Reviewer group.
 REVIEW_PERMISSION = "companies.review_interestregistration"
 
 # Fields that only registration_transition() and the channel that created a registration write;
@@ -128,8 +122,8 @@ class CompanyAdmin(PledgeTotalsColumnsMixin, HistoryImportExportAdmin):
         return fieldsets
 
     def get_queryset(self, request):
-        # Company.objects.with_pledge_totals(): per-page subqueries, never one query per row.
-        return super().get_queryset(request).with_pledge_totals()
+        # companies_with_pledge_totals(): per-page subqueries, never one query per row.
+        return companies_with_pledge_totals(super().get_queryset(request))
 
     @admin.display(description="registrations", ordering="registration_count")
     def registration_count(self, company):

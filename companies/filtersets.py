@@ -12,15 +12,11 @@ from core.filtersets import (
     RegistryFilterSet,
     changed_since,
 )
+from investments.models import Pledge
+from zones.models import Zone
 
-from .models import (
-    Company,
-    CompanySize,
-    InterestRegistration,
-    Origin,
-    RegistrationChannel,
-    RegistrationStatus,
-)
+from .choices import CompanySize, Origin, RegistrationChannel, RegistrationStatus
+from .models import Company, InterestRegistration
 
 
 class CompanyFilterSet(RegistryFilterSet):
@@ -59,8 +55,6 @@ class CompanyFilterSet(RegistryFilterSet):
 
     def filter_updated_since(self, queryset, name, value):
         # Companies carry pledge totals and a registration count: changes there count.
-        from investments.models import Pledge
-
         return queryset.filter(
             Q(updated__gte=value)
             | changed_since(Pledge, value, outer_field="company")
@@ -105,8 +99,6 @@ class InterestRegistrationFilterSet(RegistryFilterSet):
 
     def filter_zone(self, queryset, name, value):
         # Exists rather than a join: a registration for two matching zones is listed once.
-        from zones.models import Zone
-
         lookup = {
             "zone": "slug",
             "zone__in": "slug__in",

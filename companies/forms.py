@@ -13,13 +13,13 @@ from django import forms
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
-from django.db.models import Q
 from django.utils.crypto import get_random_string
 from django_countries import countries
 
-from zones.models import Sector, Zone, ZoneStatus
+from core.query import by_slug_or_id
+from zones.models import Sector, Zone
 
-from .models import Origin
+from .choices import Origin
 from .normalize import normalize_company_name
 
 # A person can compare this many zones in one registration; more is a bot or a mistake,
@@ -84,16 +84,10 @@ class SlugOrIdChoiceField(forms.ModelChoiceField):
     def to_python(self, value):
         if value in self.empty_values:
             return None
-        value = str(value).strip()
-        if len(value) > 200 or "\x00" in value:
+        found, unknown = by_slug_or_id(self.queryset, [value])
+        if unknown:
             raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
-        # Ids longer than 18 digits overflow the database's integer column.
-        is_id = value.isdigit() and len(value) < 19
-        lookup = Q(slug=value) | Q(pk=int(value)) if is_id else Q(slug=value)
-        match = self.queryset.filter(lookup).first()
-        if match is None:
-            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
-        return match
+        return found[0]
 
 
 class ZoneChoiceField(forms.ModelMultipleChoiceField):
@@ -111,16 +105,11 @@ class ZoneChoiceField(forms.ModelMultipleChoiceField):
                 f"Choose at most {MAX_ZONES_PER_REGISTRATION} zones in one registration.",
                 code="too_many",
             )
-        for item in values:
-            self.validate_no_null_characters(item)
-        ids = {int(item) for item in values if item.isdigit() and len(item) < 19}
-        zones = list(self.queryset.filter(Q(slug__in=values) | Q(pk__in=ids)))
-        known = {zone.slug for zone in zones} | {str(zone.pk) for zone in zones}
-        for item in sorted(values):
-            if item not in known:
-                raise ValidationError(
-                    self.error_messages["invalid_choice"], code="invalid_choice", params={}
-                )
+        zones, unknown = by_slug_or_id(self.queryset, sorted(values))
+        if unknown:
+            raise ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice", params={}
+            )
         return zones
 
 
@@ -188,7 +177,7 @@ class InterestRegistrationForm(forms.Form):
     )
     zones = ZoneChoiceField(
         label="Which zones interest you?",
-        queryset=Zone.objects.exclude(status=ZoneStatus.CANCELLED).order_by("name"),
+        queryset=Zone.objects.open_for_registration().order_by("name"),
         to_field_name="slug",
         widget=forms.CheckboxSelectMultiple,
         help_text="Choose one or more.",

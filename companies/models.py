@@ -10,21 +10,9 @@ from simple_history.models import HistoricalRecords
 
 from core.models import TimeStampedModel
 
+from .choices import CompanySize, Origin, RegistrationChannel, RegistrationStatus
 from .normalize import normalize_company_name
 from .querysets import CompanyQuerySet, InterestRegistrationQuerySet
-
-
-class Origin(models.TextChoices):
-    DOMESTIC = "domestic", "Domestic"
-    GLOBAL = "global", "Global"
-
-
-class CompanySize(models.TextChoices):
-    MICRO = "micro", "Micro (under 10 staff)"
-    SMALL = "small", "Small (10–49)"
-    MEDIUM = "medium", "Medium (50–249)"
-    LARGE = "large", "Large (250–999)"
-    ENTERPRISE = "enterprise", "Enterprise (1,000 or more)"
 
 
 class Company(TimeStampedModel):
@@ -106,37 +94,6 @@ class Contact(TimeStampedModel):
 
     def __str__(self):
         return f"{self.name} ({self.company})"
-
-
-class RegistrationChannel(models.TextChoices):
-    WEB = "web", "Public web form"
-    API = "api", "Partner API"
-    STAFF = "staff", "Entered by staff"
-    IMPORT = "import", "Imported"
-
-
-class RegistrationStatus(models.TextChoices):
-    RECEIVED = "received", "Received"
-    UNDER_REVIEW = "under_review", "Under review"
-    ACCEPTED = "accepted", "Accepted"
-    DECLINED = "declined", "Declined"
-    WITHDRAWN = "withdrawn", "Withdrawn"
-
-
-REGISTRATION_STATUS_TRANSITIONS = {
-    RegistrationStatus.RECEIVED: {
-        RegistrationStatus.UNDER_REVIEW,
-        RegistrationStatus.WITHDRAWN,
-    },
-    RegistrationStatus.UNDER_REVIEW: {
-        RegistrationStatus.ACCEPTED,
-        RegistrationStatus.DECLINED,
-        RegistrationStatus.WITHDRAWN,
-    },
-    RegistrationStatus.ACCEPTED: {RegistrationStatus.WITHDRAWN},
-    RegistrationStatus.DECLINED: set(),
-    RegistrationStatus.WITHDRAWN: set(),
-}
 
 
 def new_reference():

@@ -9,6 +9,7 @@ are never part of the file.
 from import_export import fields
 
 from core.resources import LookupWidget, RegistryResource
+from investments.selectors import companies_with_pledge_totals
 from zones.models import Sector
 
 from .models import Company
@@ -52,7 +53,7 @@ class CompanyResource(RegistryResource):
         report_skipped = True
 
     def get_queryset(self):
-        return Company.objects.select_related("sector").with_pledge_totals()
+        return companies_with_pledge_totals(Company.objects.select_related("sector"))
 
     def get_instance(self, instance_loader, row):
         normalized = normalize_company_name(row.get("name") or "")

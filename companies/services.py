@@ -9,13 +9,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from . import notifications
-from .models import (
-    REGISTRATION_STATUS_TRANSITIONS,
-    Company,
-    Contact,
-    InterestRegistration,
-    RegistrationStatus,
-)
+from .choices import REGISTRATION_STATUS_TRANSITIONS, RegistrationStatus
+from .models import Company, Contact, InterestRegistration
 from .normalize import normalize_company_name
 
 

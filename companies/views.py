@@ -8,22 +8,24 @@ import time
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django_ratelimit.decorators import ratelimit
 
-from zones.models import Zone, ZoneStatus
+from core.query import by_slug_or_id
+from zones.models import Zone
 
+from .choices import AWAITING_REVIEW, RegistrationChannel, RegistrationStatus
 from .forms import (
     FORM_TOKEN_MAX_AGE_SECONDS,
     InterestRegistrationForm,
     form_token_is_valid,
     issue_form_token,
 )
-from .models import InterestRegistration, RegistrationChannel, RegistrationStatus
+from .models import InterestRegistration
 from .services import registration_submit
 
 # Registrations this browser has made: the confirmation page shows only these.
@@ -37,11 +39,6 @@ CLAIM_WAIT_SECONDS = 5.0
 # Status tokens come from secrets.token_urlsafe(); anything else cannot match one
 # (and a NUL byte would upset PostgreSQL), so it is a 404 without a query.
 STATUS_TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,64}")
-ZONE_REFERENCE_PATTERN = re.compile(r"[-a-zA-Z0-9_]{1,200}")
-REVIEW_STEPS = (
-    RegistrationStatus.RECEIVED,
-    RegistrationStatus.UNDER_REVIEW,
-)
 
 
 def _registration_rate(group, request):
@@ -86,19 +83,10 @@ def register(request):
 
 def _preselected_zones(request):
     """Slugs of the open zones named by ?zone= (a slug or an id; repeatable)."""
-    values = [
-        value
-        for value in request.GET.getlist("zone")[:20]
-        if ZONE_REFERENCE_PATTERN.fullmatch(value)
-    ]
-    if not values:
-        return []
-    ids = [int(value) for value in values if value.isdigit() and len(value) < 19]
-    return list(
-        Zone.objects.exclude(status=ZoneStatus.CANCELLED)
-        .filter(Q(slug__in=values) | Q(pk__in=ids))
-        .values_list("slug", flat=True)
+    zones, _unknown = by_slug_or_id(
+        Zone.objects.open_for_registration().only("pk", "slug"), request.GET.getlist("zone")[:20]
     )
+    return [zone.slug for zone in zones]
 
 
 def _submit_once(request, form, form_token):
@@ -230,8 +218,8 @@ def registration_status(request, token):
 
 def _review_steps(status):
     """Received → under review → decision, with the decision named once it is made."""
-    order = [*REVIEW_STEPS, "decision"]
-    decided = status not in REVIEW_STEPS
+    order = [*AWAITING_REVIEW, "decision"]
+    decided = status not in AWAITING_REVIEW
     position = order.index("decision") if decided else order.index(status)
     labels = [RegistrationStatus.RECEIVED.label, RegistrationStatus.UNDER_REVIEW.label]
     labels.append(RegistrationStatus(status).label if decided else "Decision")

@@ -1,6 +1,6 @@
 """Admin building blocks shared by the apps' admin modules.
 
-Core has no models of its own; the admin site itself (with the dashboard) is in core.dashboard.
+Core has no models of its own; the admin site itself (with the dashboard) is in programme.dashboard.
 """
 
 from django.contrib import admin, messages
@@ -86,4 +86,14 @@ class ReadOnlyTabularInline(admin.TabularInline):
         return False
 
     def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Written by the system alone (the API, signals); staff look, never edit."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False

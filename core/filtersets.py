@@ -15,9 +15,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-# Ids beyond a 64-bit integer cannot exist; refusing them keeps the database from
-# overflowing on absurd input.
-MAX_ID = 2**63 - 1
+from core.query import MAX_ID, MONEY_DECIMAL_PLACES, MONEY_SUM_MAX_DIGITS
 
 
 class CharInFilter(django_filters.BaseInFilter, django_filters.CharFilter):
@@ -43,16 +41,16 @@ class ChoiceInFilter(django_filters.BaseInFilter, django_filters.ChoiceFilter):
     """Comma-separated choice values, each checked against the choices."""
 
 
-class MoneyField(forms.DecimalField):
+class MoneyFormField(forms.DecimalField):
     def __init__(self, **kwargs):
         # The widest money column is 18 digits; wider input can only be a mistake.
-        kwargs.setdefault("max_digits", 20)
-        kwargs.setdefault("decimal_places", 2)
+        kwargs.setdefault("max_digits", MONEY_SUM_MAX_DIGITS)
+        kwargs.setdefault("decimal_places", MONEY_DECIMAL_PLACES)
         super().__init__(**kwargs)
 
 
 class MoneyFilter(django_filters.NumberFilter):
-    field_class = MoneyField
+    field_class = MoneyFormField
 
 
 class DateOrDateTimeField(forms.CharField):

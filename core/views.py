@@ -1,9 +1,21 @@
-from django.db import connection
-from django.http import JsonResponse
-from django.urls import Resolver404, resolve
+"""Views every surface shares: the health check and the last-resort error page.
+
+A database outage is a 503 to retry, not a 500.
+"""
+
+import logging
+import sys
+
+from django.db import InterfaceError, OperationalError, connection
+from django.http import HttpResponse, JsonResponse
+from django.template import loader
 from django.views.decorators.cache import never_cache
-from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.csrf import requires_csrf_token
 from django.views.decorators.http import require_GET
+
+logger = logging.getLogger(__name__)
+
+RETRY_AFTER_SECONDS = 5
 
 
 @never_cache
@@ -19,15 +31,36 @@ def healthz(request):
     return JsonResponse({"status": "ok", "database": "ok"})
 
 
-@csrf_exempt  # it only ever answers 404; a CSRF 403 in HTML would hide that
-def api_not_found(request, path=""):
-    """A JSON 404 for any /api/v1/ address no endpoint answers (instead of the site's HTML page)."""
-    detail = f"No API endpoint at /api/v1/{path}. The endpoints are listed at /api/v1/docs/."
-    if path and not path.endswith("/"):
-        try:
-            resolve(f"/api/v1/{path}/")
-        except Resolver404:
-            pass
-        else:
-            detail = f"No API endpoint at /api/v1/{path}: add the trailing slash (/api/v1/{path}/)."
-    return JsonResponse({"status": 404, "code": "not_found", "detail": detail}, status=404)
+def _database_unavailable(request):
+    message = (
+        "The registry's database is briefly unavailable. Nothing was saved by this request; "
+        f"retry in {RETRY_AFTER_SECONDS} seconds."
+    )
+    if request.path.startswith("/api/") or "application/json" in request.headers.get("Accept", ""):
+        response = JsonResponse({"detail": message, "code": "service_unavailable"}, status=503)
+    else:
+        template = loader.get_template("503.html")
+        # Rendered without a RequestContext: context processors could touch the database.
+        response = HttpResponse(template.render({"message": message}), status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
+@requires_csrf_token
+def server_error(request):
+    """Answer 503 when the database is unreachable, else the ordinary 500 page."""
+    error = sys.exc_info()[1]
+    if isinstance(error, OperationalError | InterfaceError):
+        logger.warning("Database unavailable while serving %s: %s", request.path, error)
+        return _database_unavailable(request)
+    if request.path.startswith("/api/"):
+        return JsonResponse(
+            {
+                "detail": "Something went wrong on our side. It has been logged; "
+                "please retry, and tell the registry team if it persists.",
+                "code": "server_error",
+            },
+            status=500,
+        )
+    template = loader.get_template("500.html")
+    return HttpResponse(template.render(), status=500)

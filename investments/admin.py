@@ -6,9 +6,10 @@ from django.core.exceptions import ValidationError
 
 from core.admin import HistoryImportExportAdmin, ReadOnlyTabularInline, ServiceErrorsAsMessagesMixin
 from core.paginators import EstimatedCountPaginator
+from programme.reports import target_progress
 
+from .choices import PledgeStatus
 from .models import CURRENCY_CODE_REGEX, Disbursement, ExchangeRate, Pledge, Target
-from .reports import target_progress
 from .resources import IMPORTED_FIELDS, PledgeResource
 from .services import (
     ExchangeRateMissing,
@@ -95,7 +96,7 @@ class NewDisbursementFormSet(forms.BaseInlineFormSet):
         new_forms = [form for form in self.forms if form.has_changed() and form.is_valid()]
         if not new_forms:
             return
-        if pledge.status == "cancelled":
+        if pledge.status == PledgeStatus.CANCELLED:
             raise ValidationError("This pledge is cancelled: no disbursement can be recorded.")
         remaining = pledge.amount - pledge.realized_amount
         for form in new_forms:

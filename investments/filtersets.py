@@ -3,7 +3,7 @@
 import django_filters
 from django.db.models import Q
 
-from companies.models import Origin
+from companies.choices import Origin
 from core.filtersets import (
     CharInFilter,
     ChoiceInFilter,
@@ -14,7 +14,8 @@ from core.filtersets import (
     changed_since,
 )
 
-from .models import Disbursement, Pledge, PledgeStatus
+from .choices import PledgeStatus
+from .models import Disbursement, Pledge
 
 
 class PledgeFilterSet(RegistryFilterSet):

@@ -6,6 +6,7 @@ from simple_history.models import HistoricalRecords
 
 from core.models import TimeStampedModel
 
+from .choices import PledgeStatus, TargetMetric
 from .querysets import ExchangeRateQuerySet, PledgeQuerySet
 
 CURRENCY_CODE_REGEX = r"^[A-Z]{3}$"
@@ -46,14 +47,6 @@ class ExchangeRate(TimeStampedModel):
 
     def __str__(self):
         return f"1 {self.currency} = {self.rate_to_usd} USD on {self.date}"
-
-
-class PledgeStatus(models.TextChoices):
-    ANNOUNCED = "announced", "Announced"
-    COMMITTED = "committed", "Committed"
-    IN_PROGRESS = "in_progress", "In progress"
-    REALIZED = "realized", "Realised"
-    CANCELLED = "cancelled", "Cancelled"
 
 
 class Pledge(TimeStampedModel):
@@ -177,14 +170,6 @@ class Disbursement(TimeStampedModel):
 
     def __str__(self):
         return f"{self.amount:,} on {self.disbursed_on}"
-
-
-class TargetMetric(models.TextChoices):
-    PLEDGED_USD = "pledged_usd", "Private investment pledged (USD)"
-    REALIZED_USD = "realized_usd", "Private investment realised (USD)"
-    ZONES_OPERATIONAL = "zones_operational", "Zones operational"
-    COMPANIES_INTERESTED = "companies_interested", "Companies registered"
-    IT_EXPORTS_USD = "it_exports_usd", "IT exports per year (USD)"
 
 
 class Target(TimeStampedModel):

@@ -4,12 +4,14 @@ from django.db import models
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import Coalesce
 
-from core.query import CENT, MONEY
+from core.query import CENT, MONEY_SUM
+
+from .choices import COMMITTED_STATUSES, PledgeStatus
 
 # Which pledges count towards the programme, and which are committed: the one definition,
 # used as queryset filters below and as aggregate filters (Sum(..., filter=...)) in reports.
-COUNTS_TOWARDS_PROGRAMME = ~Q(status="cancelled")
-COMMITTED = Q(status__in=("committed", "in_progress", "realized"))
+COUNTS_TOWARDS_PROGRAMME = ~Q(status=PledgeStatus.CANCELLED)
+COMMITTED = Q(status__in=COMMITTED_STATUSES)
 
 
 class ExchangeRateQuerySet(models.QuerySet):
@@ -29,8 +31,8 @@ class PledgeQuerySet(models.QuerySet):
     def totals(self):
         """{pledged_usd, realized_usd, pledge_count} over this queryset in one query."""
         totals = self.order_by().aggregate(
-            pledged_usd=Coalesce(Sum("amount_usd"), 0, output_field=MONEY),
-            realized_usd=Coalesce(Sum("realized_usd"), 0, output_field=MONEY),
+            pledged_usd=Coalesce(Sum("amount_usd"), 0, output_field=MONEY_SUM),
+            realized_usd=Coalesce(Sum("realized_usd"), 0, output_field=MONEY_SUM),
             pledge_count=Count("pk"),
         )
         # SQLite sums decimals as floats; round back to cents so both databases agree.

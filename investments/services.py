@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from core.query import CENT
 
+from .choices import PledgeStatus
 from .models import Disbursement, ExchangeRate, Pledge
 
 
@@ -46,7 +47,7 @@ def pledge_record(
     amount: Decimal,
     currency: str,
     pledged_on: datetime.date,
-    status: str = "announced",
+    status: str = PledgeStatus.ANNOUNCED,
     registration=None,
     description: str = "",
 ) -> Pledge:
@@ -92,7 +93,7 @@ def disbursement_record(
     # The row lock serialises concurrent tranches of one pledge, so the
     # "realised never above pledged" check sees every earlier tranche.
     locked = Pledge.objects.select_for_update().get(pk=pledge.pk)
-    if locked.status == "cancelled":
+    if locked.status == PledgeStatus.CANCELLED:
         raise ValidationError(
             "This pledge is cancelled: no disbursement can be recorded against it.",
             code="pledge_cancelled",

@@ -2,7 +2,9 @@ from django.contrib import admin, messages
 from rest_framework_api_key.admin import APIKeyModelAdmin
 from rest_framework_api_key.models import APIKey
 
-from .models import IdempotencyRecord, PartnerKey, Tombstone
+from core.admin import ReadOnlyAdmin
+
+from .models import IdempotencyRecord, PartnerKey
 
 # Partners use PartnerKey (with last use recorded); the library's stock model stays unused.
 admin.site.unregister(APIKey)
@@ -37,16 +39,6 @@ class PartnerKeyAdmin(APIKeyModelAdmin):
         )
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Written by the API alone; staff look, never edit."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(IdempotencyRecord)
 class IdempotencyRecordAdmin(ReadOnlyAdmin):
     list_display = ("key", "partner_key", "user", "registration", "response_status", "created")
@@ -63,11 +55,3 @@ class IdempotencyRecordAdmin(ReadOnlyAdmin):
         "registration",
         "created",
     )
-
-
-@admin.register(Tombstone)
-class TombstoneAdmin(ReadOnlyAdmin):
-    list_display = ("resource", "object_id", "lookup", "deleted_at")
-    list_filter = ("resource", "deleted_at")
-    search_fields = ("object_id", "lookup")
-    readonly_fields = ("resource", "object_id", "lookup", "deleted_at")

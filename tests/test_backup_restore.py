@@ -13,7 +13,7 @@ from django.core.management import call_command
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection
 
-from investments.reports import programme_summary
+from programme.reports import programme_summary
 
 PROJECT = Path(__file__).resolve().parents[1]
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -77,7 +77,7 @@ def test_pg_dump_and_pg_restore_round_trip_leaves_every_figure_identical(tmp_pat
                 "shell",
                 "-c",
                 "import json; from django.core.serializers.json import DjangoJSONEncoder; "
-                "from investments.reports import programme_summary; "
+                "from programme.reports import programme_summary; "
                 "print(json.dumps(programme_summary(), cls=DjangoJSONEncoder))",
             ],
             cwd=PROJECT,

@@ -12,16 +12,10 @@ from core.admin import (
 )
 from core.query import subquery_count
 from investments.models import Pledge
+from investments.selectors import zones_with_pledge_totals
 
-from .models import (
-    ZONE_STATUS_TRANSITIONS,
-    Incentive,
-    Sector,
-    Zone,
-    ZoneDeveloper,
-    ZoneStatus,
-    ZoneStatusChange,
-)
+from .choices import ZONE_STATUS_TRANSITIONS, ZoneStatus
+from .models import Incentive, Sector, Zone, ZoneDeveloper, ZoneStatusChange
 from .resources import ZoneDeveloperResource, ZoneResource
 from .services import zone_change_status
 
@@ -228,9 +222,9 @@ class ZoneAdmin(ServiceErrorsAsMessagesMixin, PledgeTotalsColumnsMixin, HistoryI
         return fieldsets
 
     def get_queryset(self, request):
-        # Totals come from Zone.objects.with_pledge_totals(): one subquery per column for the
+        # Totals come from zones_with_pledge_totals(): one subquery per column for the
         # whole page, so the changelist costs the same whether it shows 3 rows or 100.
-        return super().get_queryset(request).with_pledge_totals()
+        return zones_with_pledge_totals(super().get_queryset(request))
 
     def save_model(self, request, obj, form, change):
         if change:

@@ -12,8 +12,11 @@ from core.filtersets import (
     RegistryFilterSet,
     changed_since,
 )
+from investments.models import Disbursement, Pledge
+from investments.selectors import zones_with_pledge_totals
 
-from .models import Incentive, IncentiveKind, Zone, ZoneDeveloper, ZoneStatus
+from .choices import IncentiveKind, ZoneStatus
+from .models import Incentive, Zone, ZoneDeveloper
 
 
 class ZoneFilterSet(RegistryFilterSet):
@@ -61,14 +64,12 @@ class ZoneFilterSet(RegistryFilterSet):
     def filter_pledged_usd(self, queryset, name, value):
         # The public catalogue's queryset may come without the totals.
         if "pledged_usd" not in queryset.query.annotations:
-            queryset = queryset.with_pledge_totals()
+            queryset = zones_with_pledge_totals(queryset)
         return queryset.filter(**{name: value})
 
     def filter_updated_since(self, queryset, name, value):
         # A zone's pledged and realised totals are part of it: a new pledge or
         # disbursement changes the zone as a partner sees it.
-        from investments.models import Disbursement, Pledge
-
         return queryset.filter(
             Q(updated__gte=value)
             | changed_since(Pledge, value, outer_field="zone")

@@ -7,41 +7,8 @@ from simple_history.models import HistoricalRecords
 
 from core.models import TimeStampedModel
 
+from .choices import IncentiveKind, ZoneStatus
 from .querysets import ZoneQuerySet
-
-
-class ZoneStatus(models.TextChoices):
-    PROPOSED = "proposed", "Proposed"
-    APPROVED = "approved", "Approved"
-    UNDER_DEVELOPMENT = "under_development", "Under development"
-    OPERATIONAL = "operational", "Operational"
-    SUSPENDED = "suspended", "Suspended"
-    CANCELLED = "cancelled", "Cancelled"
-
-
-# Which status may follow which: the rollout runs forward; suspension can be
-# lifted to any active stage; cancellation is final.
-ZONE_STATUS_TRANSITIONS = {
-    ZoneStatus.PROPOSED: {ZoneStatus.APPROVED, ZoneStatus.CANCELLED},
-    ZoneStatus.APPROVED: {
-        ZoneStatus.UNDER_DEVELOPMENT,
-        ZoneStatus.SUSPENDED,
-        ZoneStatus.CANCELLED,
-    },
-    ZoneStatus.UNDER_DEVELOPMENT: {
-        ZoneStatus.OPERATIONAL,
-        ZoneStatus.SUSPENDED,
-        ZoneStatus.CANCELLED,
-    },
-    ZoneStatus.OPERATIONAL: {ZoneStatus.SUSPENDED},
-    ZoneStatus.SUSPENDED: {
-        ZoneStatus.APPROVED,
-        ZoneStatus.UNDER_DEVELOPMENT,
-        ZoneStatus.OPERATIONAL,
-        ZoneStatus.CANCELLED,
-    },
-    ZoneStatus.CANCELLED: set(),
-}
 
 
 class Sector(TimeStampedModel):
@@ -87,12 +54,6 @@ class ZoneDeveloper(TimeStampedModel):
 
     def __str__(self):
         return self.name
-
-
-class IncentiveKind(models.TextChoices):
-    TAX_WAIVER = "tax_waiver", "Tax waiver"
-    CUSTOMS_EXEMPTION = "customs_exemption", "Customs-duty exemption"
-    OTHER = "other", "Other"
 
 
 class Incentive(TimeStampedModel):

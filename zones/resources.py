@@ -15,8 +15,10 @@ from django.utils import timezone
 from import_export import fields, widgets
 
 from core.resources import LookupManyWidget, LookupWidget, RegistryResource
+from investments.selectors import zones_with_pledge_totals
 
-from .models import Incentive, Sector, Zone, ZoneDeveloper, ZoneStatus
+from .choices import ZoneStatus
+from .models import Incentive, Sector, Zone, ZoneDeveloper
 from .services import zone_change_status
 
 
@@ -131,7 +133,7 @@ class ZoneResource(RegistryResource):
         report_skipped = True
 
     def get_queryset(self):
-        return Zone.objects.select_related("developer").with_pledge_totals()
+        return zones_with_pledge_totals(Zone.objects.select_related("developer"))
 
     def dehydrate_developer(self, zone):
         return zone.developer.slug if zone.developer_id else ""

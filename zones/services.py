@@ -5,7 +5,8 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from .models import ZONE_STATUS_TRANSITIONS, Zone, ZoneStatus, ZoneStatusChange
+from .choices import ZONE_STATUS_TRANSITIONS, ZoneStatus
+from .models import Zone, ZoneStatusChange
 
 
 @transaction.atomic

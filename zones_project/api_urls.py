@@ -2,21 +2,16 @@
 
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
-from rest_framework.routers import SimpleRouter
 
-from core.views import api_not_found
-from partners.api import DeletionViewSet
+from api.views import api_not_found
 
 app_name = "api"
-
-router = SimpleRouter()
-router.register("deletions", DeletionViewSet, basename="deletion")
 
 urlpatterns = [
     path("", include("zones.api.urls")),
     path("", include("companies.api.urls")),
     path("", include("investments.api.urls")),
-    *router.urls,
+    path("", include("programme.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
     # Last: any other address under /api/v1/ is a JSON 404, not the public site's HTML page.

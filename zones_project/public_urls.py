@@ -3,12 +3,13 @@
 from django.urls import path
 
 from companies import views as company_views
+from programme import views as programme_views
 from zones import views as zone_views
 
 app_name = "public"
 
 urlpatterns = [
-    path("", zone_views.home, name="home"),
+    path("", programme_views.home, name="home"),
     path("zones/", zone_views.zone_list, name="zone-list"),
     path("zones/<slug:slug>/", zone_views.zone_detail, name="zone-detail"),
     path("register/", company_views.register, name="register"),

@@ -45,8 +45,8 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
-    # Django's admin with the programme dashboard on its index (core/dashboard.py).
-    "core.dashboard.RegistryAdminConfig",
+    # Django's admin with the programme dashboard on its index (programme/admin_site.py).
+    "programme.apps.RegistryAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "companies",
     "investments",
     "partners",
+    "programme.apps.ProgrammeConfig",
 ]
 
 MIDDLEWARE = [
@@ -194,24 +195,24 @@ REGISTRY_STAFF_EMAILS = env_list("REGISTRY_STAFF_EMAILS", ["registry-staff@zones
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 
 REST_FRAMEWORK = {
-    "DEFAULT_SCHEMA_CLASS": "partners.schema.RegistryAutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "api.schema.RegistryAutoSchema",
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
-        "partners.filter_backends.SearchFilter",
-        "partners.filter_backends.OrderingFilter",
+        "api.filter_backends.SearchFilter",
+        "api.filter_backends.OrderingFilter",
     ],
     # Partner key first: its challenge ("Api-Key") makes a missing key a 401, not a 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "partners.authentication.PartnerKeyAuthentication",
+        "api.authentication.PartnerKeyAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
-    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "partners.negotiation.ContentNegotiation",
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "api.negotiation.ContentNegotiation",
     "DEFAULT_THROTTLE_CLASSES": [
-        "partners.throttling.AnonymousRateThrottle",
-        "partners.throttling.PartnerRateThrottle",
-        "partners.throttling.SignedInUserRateThrottle",
+        "api.throttling.AnonymousRateThrottle",
+        "api.throttling.PartnerRateThrottle",
+        "api.throttling.SignedInUserRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": os.environ.get("API_ANON_RATE", "120/minute"),
@@ -221,8 +222,8 @@ REST_FRAMEWORK = {
     # Proxies in front of the app whose X-Forwarded-For entries are trusted (0: use the
     # socket address, so that a client cannot dodge the anonymous limit with a header).
     "NUM_PROXIES": int(os.environ.get("API_NUM_PROXIES", "0")),
-    "EXCEPTION_HANDLER": "core.exceptions.api_exception_handler",
-    "DEFAULT_PAGINATION_CLASS": "core.pagination.StandardPagination",
+    "EXCEPTION_HANDLER": "api.exceptions.api_exception_handler",
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.StandardPagination",
     "PAGE_SIZE": 50,
 }
 
@@ -238,9 +239,9 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": "/api/v1/",
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {
-        "ZoneStatusEnum": "zones.models.ZoneStatus",
-        "PledgeStatusEnum": "investments.models.PledgeStatus",
-        "RegistrationStatusEnum": "companies.models.RegistrationStatus",
+        "ZoneStatusEnum": "zones.choices.ZoneStatus",
+        "PledgeStatusEnum": "investments.choices.PledgeStatus",
+        "RegistrationStatusEnum": "companies.choices.RegistrationStatus",
     },
 }
 

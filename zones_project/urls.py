@@ -3,7 +3,7 @@ from django.urls import include, path
 
 from core.views import healthz
 
-handler500 = "core.errors.server_error"
+handler500 = "core.views.server_error"
 
 urlpatterns = [
     path("admin/", admin.site.urls),

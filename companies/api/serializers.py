@@ -5,22 +5,16 @@ viewsets pick those for staff sessions alone, so a partner key can never see the
 """
 
 from django.core.validators import slug_re
-from django.db.models import Q
 from django.utils.encoding import smart_str
 from django_countries import countries
 from rest_framework import serializers
 
-from companies.models import (
-    Company,
-    Contact,
-    InterestRegistration,
-    Origin,
-)
-from core.filtersets import MAX_ID
+from api.fields import MoneyField
+from companies.choices import Origin
+from companies.models import Company, Contact, InterestRegistration
+from core.query import by_slug_or_id
 from zones.api.serializers import SectorSerializer, ZoneBriefSerializer
 from zones.models import Sector, Zone
-
-MONEY = {"max_digits": 20, "decimal_places": 2, "read_only": True}
 
 
 class ContactSerializer(serializers.ModelSerializer):
@@ -39,10 +33,8 @@ class CompanyBriefSerializer(serializers.ModelSerializer):
 
 class CompanySerializer(serializers.ModelSerializer):
     sector = SectorSerializer(read_only=True, allow_null=True)
-    pledged_usd = serializers.DecimalField(
-        help_text="Pledged USD, cancelled pledges excluded.", **MONEY
-    )
-    realized_usd = serializers.DecimalField(help_text="USD actually invested so far.", **MONEY)
+    pledged_usd = MoneyField(help_text="Pledged USD, cancelled pledges excluded.")
+    realized_usd = MoneyField(help_text="USD actually invested so far.")
     pledge_count = serializers.IntegerField(read_only=True)
     registration_count = serializers.IntegerField(read_only=True)
 
@@ -161,11 +153,7 @@ class InterestSubmissionSerializer(serializers.Serializer):
     message = serializers.CharField(max_length=5000, required=False, allow_blank=True)
 
     def validate_zones(self, values):
-        ids = {int(value) for value in values if value.isdigit() and 0 < int(value) <= MAX_ID}
-        slugs = set(values)
-        found = list(Zone.objects.filter(Q(slug__in=slugs) | Q(pk__in=ids)))
-        known = {zone.slug for zone in found} | {str(zone.pk) for zone in found}
-        unknown = [value for value in values if value not in known]
+        found, unknown = by_slug_or_id(Zone.objects.all(), values)
         if unknown:
             raise serializers.ValidationError(
                 f"No zone with slug or id {', '.join(unknown)}. GET /api/v1/zones/ lists them."

@@ -4,12 +4,14 @@ from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schem
 from rest_framework import mixins, status, viewsets
 from rest_framework.parsers import JSONParser
 
+from api.exceptions import ErrorSerializer
+from api.idempotency import HEADER, idempotent_create
+from api.permissions import IsPartnerOrStaff, is_staff
+from companies.choices import RegistrationChannel
 from companies.filtersets import CompanyFilterSet, InterestRegistrationFilterSet
-from companies.models import Company, InterestRegistration, RegistrationChannel
+from companies.models import Company, InterestRegistration
 from companies.services import registration_submit
-from core.exceptions import ErrorSerializer
-from partners.idempotency import HEADER, idempotent_create
-from partners.permissions import IsPartnerOrStaff, is_staff
+from investments.selectors import companies_with_pledge_totals
 from zones.models import Zone
 
 from .serializers import (
@@ -35,7 +37,7 @@ class StaffSeesPersonalDataMixin:
 class CompanyViewSet(StaffSeesPersonalDataMixin, viewsets.ReadOnlyModelViewSet):
     """Companies interested in the zones, with their pledge totals. Partners and staff."""
 
-    queryset = Company.objects.select_related("sector").with_pledge_totals()
+    queryset = companies_with_pledge_totals(Company.objects.select_related("sector"))
     serializer_class = CompanySerializer
     staff_serializer_class = CompanyStaffSerializer
     permission_classes = (IsPartnerOrStaff,)

@@ -1,4 +1,4 @@
-"""The role groups for tests, as core/migrations/0001_roles.py defines them.
+"""The role groups for tests, as programme/migrations/0001_roles.py defines them.
 
 Tests that use `transactional_db` (the browser tests) flush the database afterwards, which
 removes the groups the data migration made; this puts a role back from the same definition.
@@ -11,7 +11,7 @@ from django.contrib.contenttypes.models import ContentType
 
 from tests.factories import StaffUserFactory
 
-roles_migration = importlib.import_module("core.migrations.0001_roles")
+roles_migration = importlib.import_module("programme.migrations.0001_roles")
 
 
 def ensure_role(name):

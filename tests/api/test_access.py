@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.throttling import SimpleRateThrottle
 
+from api.throttling import AnonymousRateThrottle, PartnerRateThrottle
 from partners.models import PartnerKey
-from partners.throttling import AnonymousRateThrottle, PartnerRateThrottle
 from tests.factories import (
     ContactFactory,
     IncentiveFactory,

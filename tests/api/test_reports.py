@@ -9,9 +9,9 @@ from decimal import Decimal
 import pytest
 
 from companies.models import InterestRegistration
-from investments import reports
 from investments.models import Pledge
 from investments.services import disbursement_record
+from programme import reports
 from tests.factories import (
     CompanyFactory,
     InterestRegistrationFactory,

@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from investments.services import disbursement_record
-from partners.models import Tombstone
+from programme.models import Tombstone
 from tests.factories import (
     CompanyFactory,
     IncentiveFactory,

@@ -9,14 +9,14 @@ from django.db.models import Count, Sum
 
 from companies.models import Company, InterestRegistration
 from companies.normalize import normalize_company_name
-from core.management.commands import generate_data
-from core.management.commands.generate_data import (
+from investments.models import Disbursement, ExchangeRate, Pledge
+from investments.services import usd_amount
+from programme.management.commands import generate_data
+from programme.management.commands.generate_data import (
     SCALES,
     SYNTHETIC_MARK,
     registration_reference,
 )
-from investments.models import Disbursement, ExchangeRate, Pledge
-from investments.services import usd_amount
 from tests.factories import ZoneFactory
 from zones.models import Zone, ZoneDeveloper, ZoneStatusChange
 

@@ -18,7 +18,8 @@ from django.urls import reverse
 from companies.models import Company
 from core.paginators import EstimatedCountPaginator
 from investments.services import disbursement_record
-from partners.models import IdempotencyRecord, PartnerKey, Tombstone
+from partners.models import IdempotencyRecord, PartnerKey
+from programme.models import Tombstone
 from tests.factories import (
     ContactFactory,
     ExchangeRateFactory,

@@ -1,8 +1,7 @@
 from rest_framework import serializers
 
+from api.fields import MoneyField
 from zones.models import Incentive, Sector, Zone, ZoneDeveloper, ZoneStatusChange
-
-MONEY = {"max_digits": 20, "decimal_places": 2, "read_only": True}
 
 
 class SectorSerializer(serializers.ModelSerializer):
@@ -38,10 +37,8 @@ class ZoneSerializer(serializers.ModelSerializer):
     status_history = ZoneStatusChangeSerializer(
         source="status_changes", many=True, read_only=True, help_text="The rollout, oldest first."
     )
-    pledged_usd = serializers.DecimalField(
-        help_text="Pledged USD, cancelled pledges excluded.", **MONEY
-    )
-    realized_usd = serializers.DecimalField(help_text="USD actually invested so far.", **MONEY)
+    pledged_usd = MoneyField(help_text="Pledged USD, cancelled pledges excluded.")
+    realized_usd = MoneyField(help_text="USD actually invested so far.")
     pledge_count = serializers.IntegerField(read_only=True)
 
     class Meta:

@@ -2,6 +2,7 @@ from django.db.models import Prefetch
 from rest_framework import viewsets
 
 from core.query import subquery_count
+from investments.selectors import zones_with_pledge_totals
 from zones.filtersets import IncentiveFilterSet, ZoneDeveloperFilterSet, ZoneFilterSet
 from zones.models import Incentive, Zone, ZoneDeveloper, ZoneStatusChange
 
@@ -11,16 +12,14 @@ from .serializers import IncentiveSerializer, ZoneDeveloperSerializer, ZoneSeria
 class ZoneViewSet(viewsets.ReadOnlyModelViewSet):
     """Technology zones with their rollout history and pledged/realised USD. Public."""
 
-    queryset = (
-        Zone.objects.select_related("developer")
-        .prefetch_related(
+    queryset = zones_with_pledge_totals(
+        Zone.objects.select_related("developer").prefetch_related(
             "sectors",
             Prefetch("incentives", queryset=Incentive.objects.only("id", "slug")),
             Prefetch(
                 "status_changes", queryset=ZoneStatusChange.objects.order_by("changed_on", "id")
             ),
         )
-        .with_pledge_totals()
     )
     serializer_class = ZoneSerializer
     filterset_class = ZoneFilterSet

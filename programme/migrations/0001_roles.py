@@ -3,7 +3,8 @@
 Django creates model permissions only after `migrate` finishes (post_migrate), so this migration
 creates them first; it also adds `companies.review_interestregistration`, the permission the
 admin's review actions ask for. It runs once: changes made to the groups by hand later are
-kept.
+kept. (It was `core.0001_roles` until the foundation stopped knowing the domain apps; a
+database that ran it under that name already has the groups and is left alone.)
 """
 
 from django.contrib.auth.management import create_permissions
@@ -51,6 +52,10 @@ def role_permissions():
 
 
 def create_roles(apps, schema_editor):
+    Group = apps.get_model("auth", "Group")
+    if Group.objects.filter(name__in=ROLES).exists():
+        return  # created by this migration's earlier home, core.0001_roles
+
     for app_config in apps.get_app_configs():
         # create_permissions() skips app configs without a models module, which is what the
         # migration state's stand-in configs look like; point it at the real one.
@@ -60,7 +65,6 @@ def create_roles(apps, schema_editor):
 
     ContentType = apps.get_model("contenttypes", "ContentType")
     Permission = apps.get_model("auth", "Permission")
-    Group = apps.get_model("auth", "Group")
 
     registration_type, _ = ContentType.objects.get_or_create(
         app_label="companies", model="interestregistration"

@@ -2,7 +2,7 @@
 
 from rest_framework import permissions
 
-from .models import PartnerKey
+from partners.models import PartnerKey
 
 
 def is_partner(request) -> bool:

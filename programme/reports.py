@@ -25,17 +25,14 @@ from decimal import Decimal
 from django.db.models import Count, Exists, OuterRef, Q, Sum, Value
 from django.db.models.functions import Coalesce, TruncQuarter
 
-from companies.models import (
-    Company,
-    InterestRegistration,
-    Origin,
-    RegistrationStatus,
-)
-from core.query import CENT, MONEY
-from zones.models import Zone, ZoneStatus
-
-from .models import Disbursement, Pledge, PledgeStatus, Target, TargetMetric
-from .querysets import COMMITTED, COUNTS_TOWARDS_PROGRAMME
+from companies.choices import Origin, RegistrationStatus
+from companies.models import Company, InterestRegistration
+from core.query import CENT, MONEY_SUM
+from investments.choices import PledgeStatus, TargetMetric
+from investments.models import Disbursement, Pledge, Target
+from investments.querysets import COMMITTED, COUNTS_TOWARDS_PROGRAMME
+from zones.choices import ZoneStatus
+from zones.models import Zone
 
 INVESTMENT_METRICS = (TargetMetric.PLEDGED_USD, TargetMetric.REALIZED_USD)
 ROLLOUT_METRICS = (TargetMetric.ZONES_OPERATIONAL,)
@@ -209,11 +206,11 @@ def _pledge_measures(prefix: str = "", condition: Q | None = None) -> dict:
 
     return {
         "pledged_usd": Sum(
-            f"{prefix}amount_usd", filter=only(COUNTS_TOWARDS_PROGRAMME), output_field=MONEY
+            f"{prefix}amount_usd", filter=only(COUNTS_TOWARDS_PROGRAMME), output_field=MONEY_SUM
         ),
-        "committed_usd": Sum(f"{prefix}amount_usd", filter=only(COMMITTED), output_field=MONEY),
+        "committed_usd": Sum(f"{prefix}amount_usd", filter=only(COMMITTED), output_field=MONEY_SUM),
         "realized_usd": Sum(
-            f"{prefix}realized_usd", filter=only(COUNTS_TOWARDS_PROGRAMME), output_field=MONEY
+            f"{prefix}realized_usd", filter=only(COUNTS_TOWARDS_PROGRAMME), output_field=MONEY_SUM
         ),
         "pledge_count": Count(
             prefix.removesuffix("__") or "pk", filter=only(COUNTS_TOWARDS_PROGRAMME)
@@ -269,7 +266,7 @@ def investment_report(filters: ReportFilters = PROGRAMME) -> dict:
             **{
                 name: aggregate
                 if isinstance(aggregate, Count)
-                else Coalesce(aggregate, Value(Decimal("0")), output_field=MONEY)
+                else Coalesce(aggregate, Value(Decimal("0")), output_field=MONEY_SUM)
                 for name, aggregate in _pledge_measures("pledges__", in_range).items()
             }
         )
@@ -293,8 +290,8 @@ def investment_report(filters: ReportFilters = PROGRAMME) -> dict:
         for row in pledges.order_by()
         .values("status")
         .annotate(
-            amount_usd=Sum("amount_usd", output_field=MONEY),
-            realized_usd=Sum("realized_usd", output_field=MONEY),
+            amount_usd=Sum("amount_usd", output_field=MONEY_SUM),
+            realized_usd=Sum("realized_usd", output_field=MONEY_SUM),
             pledge_count=Count("pk"),
         )
     }
@@ -320,7 +317,7 @@ def investment_report(filters: ReportFilters = PROGRAMME) -> dict:
         .annotate(quarter=TruncQuarter("disbursed_on"))
         .order_by()
         .values("quarter")
-        .annotate(realized_usd=Sum("amount_usd", output_field=MONEY))
+        .annotate(realized_usd=Sum("amount_usd", output_field=MONEY_SUM))
     }
     by_quarter = _merge_quarters(
         pledged_usd={q: money(row["pledged_usd"]) for q, row in pledged_by_quarter.items()},
@@ -350,7 +347,7 @@ def investment_funnel(filters: ReportFilters = PROGRAMME) -> list[dict]:
         accepted_company_count=Count(
             "company", distinct=True, filter=Q(status=RegistrationStatus.ACCEPTED)
         ),
-        planned_usd=Sum("planned_investment_usd", output_field=MONEY),
+        planned_usd=Sum("planned_investment_usd", output_field=MONEY_SUM),
     )
     realized = COUNTS_TOWARDS_PROGRAMME & Q(realized_usd__gt=0)
     pledges = (
@@ -359,13 +356,13 @@ def investment_funnel(filters: ReportFilters = PROGRAMME) -> list[dict]:
         .aggregate(
             pledged_count=Count("pk", filter=COUNTS_TOWARDS_PROGRAMME),
             pledged_company_count=Count("company", distinct=True, filter=COUNTS_TOWARDS_PROGRAMME),
-            pledged_usd=Sum("amount_usd", filter=COUNTS_TOWARDS_PROGRAMME, output_field=MONEY),
+            pledged_usd=Sum("amount_usd", filter=COUNTS_TOWARDS_PROGRAMME, output_field=MONEY_SUM),
             committed_count=Count("pk", filter=COMMITTED),
             committed_company_count=Count("company", distinct=True, filter=COMMITTED),
-            committed_usd=Sum("amount_usd", filter=COMMITTED, output_field=MONEY),
+            committed_usd=Sum("amount_usd", filter=COMMITTED, output_field=MONEY_SUM),
             realized_count=Count("pk", filter=realized),
             realized_company_count=Count("company", distinct=True, filter=realized),
-            realized_usd=Sum("realized_usd", filter=realized, output_field=MONEY),
+            realized_usd=Sum("realized_usd", filter=realized, output_field=MONEY_SUM),
         )
     )
     return [

@@ -45,9 +45,9 @@ from tqdm import tqdm
 
 from companies.models import Company, Contact, InterestRegistration
 from companies.normalize import normalize_company_name
-from core.management.commands.seed_demo import SECTORS
 from core.query import CENT
 from investments.models import Disbursement, ExchangeRate, Pledge
+from programme.management.commands.seed_demo import SECTORS
 from zones.models import Incentive, Sector, Zone, ZoneDeveloper, ZoneStatusChange
 
 SYNTHETIC_MARK = "Synthetic: written by generate_data for benchmarks; not real data."

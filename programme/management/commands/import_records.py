@@ -19,8 +19,8 @@ from simple_history.models import HistoricalRecords
 from tqdm import tqdm
 
 from companies.resources import CompanyResource
-from core.foreign_formats import FOREIGN_FORMATS, ImportStep, detect_format
 from investments.resources import PledgeResource
+from programme.foreign_formats import FOREIGN_FORMATS, ImportStep, detect_format
 from zones.resources import SectorResource, ZoneDeveloperResource, ZoneResource
 
 NATIVE_RESOURCES = {

@@ -3,11 +3,10 @@
 import django_filters
 from rest_framework import serializers, viewsets
 
+from api.permissions import is_partner, is_staff
 from core.filtersets import CharInFilter, UpdatedSinceFilter
-
-from .models import Tombstone
-from .permissions import is_partner, is_staff
-from .signals import PUBLIC_RESOURCES, TRACKED_RESOURCES
+from programme.models import Tombstone
+from programme.sync import PUBLIC_RESOURCES, TRACKED_RESOURCES
 
 RESOURCE_CHOICES = [(name, name) for name in TRACKED_RESOURCES]
 

@@ -7,7 +7,7 @@ from django.utils import timezone
 from rest_framework import authentication, exceptions
 from rest_framework_api_key.permissions import KeyParser
 
-from .models import PartnerKey
+from partners.models import PartnerKey
 
 # Recording every request's time would turn each read into a write; to the minute is
 # what staff need to tell a live integration from an abandoned key.

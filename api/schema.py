@@ -3,13 +3,13 @@
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
 
-from core.exceptions import ErrorSerializer
+from api.exceptions import ErrorSerializer
 
 from .permissions import IsPartnerOrStaff
 
 
 class PartnerKeyScheme(OpenApiAuthenticationExtension):
-    target_class = "partners.authentication.PartnerKeyAuthentication"
+    target_class = "api.authentication.PartnerKeyAuthentication"
     name = "PartnerKey"
 
     def get_security_definition(self, auto_schema):
@@ -22,7 +22,7 @@ class PartnerKeyScheme(OpenApiAuthenticationExtension):
 
 
 class RegistryAutoSchema(AutoSchema):
-    """Documents the JSON error bodies every operation can return (core.exceptions)."""
+    """Documents the JSON error bodies every operation can return (api.exceptions)."""
 
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)

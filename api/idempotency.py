@@ -14,7 +14,8 @@ from django.db import IntegrityError, transaction
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 
-from .models import IdempotencyRecord
+from partners.models import IdempotencyRecord
+
 from .permissions import is_partner
 
 HEADER = "Idempotency-Key"

@@ -1,54 +1,26 @@
-"""The admin site with the programme dashboard on its index page.
+"""What the admin index shows: the programme dashboard, from the shared report functions."""
 
-Django builds `admin.site` from the admin app's `default_site`, so the registry swaps in
-`RegistryAdminConfig` for `django.contrib.admin` (settings, "Admin" block) and every
-`@admin.register` in the apps lands on `RegistryAdminSite`. This module is imported while the
-app registry is still loading, so models are imported inside the functions, never at the top.
-"""
+from django.urls import NoReverseMatch, reverse
 
-from django.contrib import admin
-from django.contrib.admin.apps import AdminConfig
+from companies.models import Company, InterestRegistration
+from core.charts import bar_rows
+from investments.choices import TargetMetric
+from investments.models import Pledge
+from zones.choices import ZoneStatus
+from zones.models import Zone
+
+from .reports import programme_summary
 
 # How many rows the "awaiting review" and "latest changes" panels show.
 DASHBOARD_ROWS = 10
 
 
-class RegistryAdminConfig(AdminConfig):
-    default_site = "core.dashboard.RegistryAdminSite"
-
-
-class RegistryAdminSite(admin.AdminSite):
-    site_header = "Technology Zones Registry"
-    site_title = "Zones Registry admin"
-    index_title = "Programme workbench"
-
-    def index(self, request, extra_context=None):
-        context = {"dashboard": admin_dashboard(request)}
-        context.update(extra_context or {})
-        return super().index(request, extra_context=context)
-
-
-def _bar_rows(pairs):
-    """[(label, value)] → rows with the bar's share of the largest value, for SVG widths."""
-    largest = max((value for _, value in pairs), default=0) or 1
-    return [
-        {"label": label, "value": value, "percent": round(100 * float(value) / float(largest), 1)}
-        for label, value in pairs
-    ]
-
-
 def zone_status_rows(zones_by_status):
-    from zones.models import ZoneStatus
-
-    return _bar_rows(
-        [(status.label, zones_by_status.get(status.value, 0)) for status in ZoneStatus]
-    )
+    return bar_rows([(status.label, zones_by_status.get(status.value, 0)) for status in ZoneStatus])
 
 
 def money_rows(summary):
     """Pledged, committed and realised USD side by side, against the largest money target."""
-    from investments.models import TargetMetric
-
     money_targets = [
         target
         for target in summary["targets"]
@@ -60,7 +32,7 @@ def money_rows(summary):
         ("Realised", summary["realized_usd"]),
     ]
     pairs += [(f"Target: {target['name']}", target["target_value"]) for target in money_targets]
-    return _bar_rows(pairs)
+    return bar_rows(pairs)
 
 
 def latest_changes(limit=DASHBOARD_ROWS):
@@ -69,12 +41,6 @@ def latest_changes(limit=DASHBOARD_ROWS):
     One query per history table (each already limited), merged in Python: a UNION across
     tables with different columns is not worth its SQL for ten rows.
     """
-    from django.urls import NoReverseMatch, reverse
-
-    from companies.models import Company, InterestRegistration
-    from investments.models import Pledge
-    from zones.models import Zone
-
     labels = {
         Zone: lambda record: record.name,
         Company: lambda record: record.name,
@@ -109,10 +75,7 @@ def latest_changes(limit=DASHBOARD_ROWS):
 
 def admin_dashboard(request):
     """Everything the admin index shows, from the same report functions the API uses."""
-    from companies.models import InterestRegistration
-    from investments import reports
-
-    summary = reports.programme_summary()
+    summary = programme_summary()
     awaiting = []
     if request.user.has_perm("companies.view_interestregistration"):
         awaiting = list(

@@ -1,0 +1,57 @@
+"""Company and registration enums and the review's transition table."""
+
+from django.db import models
+
+
+class Origin(models.TextChoices):
+    DOMESTIC = "domestic", "Domestic"
+    GLOBAL = "global", "Global"
+
+
+class CompanySize(models.TextChoices):
+    MICRO = "micro", "Micro (under 10 staff)"
+    SMALL = "small", "Small (10–49)"
+    MEDIUM = "medium", "Medium (50–249)"
+    LARGE = "large", "Large (250–999)"
+    ENTERPRISE = "enterprise", "Enterprise (1,000 or more)"
+
+
+class RegistrationChannel(models.TextChoices):
+    WEB = "web", "Public web form"
+    API = "api", "Partner API"
+    STAFF = "staff", "Entered by staff"
+    IMPORT = "import", "Imported"
+
+
+class RegistrationStatus(models.TextChoices):
+    RECEIVED = "received", "Received"
+    UNDER_REVIEW = "under_review", "Under review"
+    ACCEPTED = "accepted", "Accepted"
+    DECLINED = "declined", "Declined"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+REGISTRATION_STATUS_TRANSITIONS = {
+    RegistrationStatus.RECEIVED: {
+        RegistrationStatus.UNDER_REVIEW,
+        RegistrationStatus.WITHDRAWN,
+    },
+    RegistrationStatus.UNDER_REVIEW: {
+        RegistrationStatus.ACCEPTED,
+        RegistrationStatus.DECLINED,
+        RegistrationStatus.WITHDRAWN,
+    },
+    RegistrationStatus.ACCEPTED: {RegistrationStatus.WITHDRAWN},
+    RegistrationStatus.DECLINED: set(),
+    RegistrationStatus.WITHDRAWN: set(),
+}
+
+# Registrations that wait for a reviewer (the dashboard's queue and its count).
+AWAITING_REVIEW = (RegistrationStatus.RECEIVED, RegistrationStatus.UNDER_REVIEW)
+
+# The steps a reviewer takes; withdrawal is the applicant's, not the reviewer's.
+REVIEW_STEPS = (
+    RegistrationStatus.UNDER_REVIEW,
+    RegistrationStatus.ACCEPTED,
+    RegistrationStatus.DECLINED,
+)

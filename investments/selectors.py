@@ -1,0 +1,33 @@
+"""Pledge totals applied to other apps' rows: zones and companies carry these figures.
+
+Zones and companies sit below investments, so they cannot annotate pledge figures themselves;
+their lists, pages and reports get them from here.
+"""
+
+from django.db.models import QuerySet
+
+from core.query import subquery_count, subquery_sum
+
+from .models import Pledge
+
+
+def with_pledge_totals(queryset: QuerySet, *, outer_field: str) -> QuerySet:
+    """Annotate pledged_usd, realized_usd and pledge_count (cancelled pledges excluded).
+
+    `outer_field` is the pledge field pointing at the queryset's rows: "zone" or "company".
+    """
+    pledges = Pledge.objects.active()
+    return queryset.annotate(
+        pledged_usd=subquery_sum(pledges, "amount_usd", outer_field=outer_field),
+        realized_usd=subquery_sum(pledges, "realized_usd", outer_field=outer_field),
+        pledge_count=subquery_count(pledges, outer_field=outer_field),
+    )
+
+
+def zones_with_pledge_totals(zones: QuerySet) -> QuerySet:
+    return with_pledge_totals(zones, outer_field="zone")
+
+
+def companies_with_pledge_totals(companies: QuerySet) -> QuerySet:
+    """Pledge totals and the registration count (the company list's figures)."""
+    return with_pledge_totals(companies, outer_field="company").with_registration_count()

@@ -1,0 +1,208 @@
+"""The reports' query parameters and bodies (so that the OpenAPI schema documents them)."""
+
+from rest_framework import serializers
+
+from api.fields import MoneyField
+from core.query import by_slug_or_id
+from programme.reports import ReportFilters
+from zones.models import Zone
+
+# ---------------------------------------------------------------------------
+# Report query parameters
+
+
+class ReportQuerySerializer(serializers.Serializer):
+    """?zone=…&province=…&date_from=…&date_to=… shared by the three reports."""
+
+    zone = serializers.CharField(
+        required=False,
+        help_text="Zone slugs or ids, comma-separated: only these zones.",
+    )
+    province = serializers.CharField(required=False, max_length=100)
+    date_from = serializers.DateField(required=False, help_text="First day included (ISO).")
+    date_to = serializers.DateField(required=False, help_text="Last day included (ISO).")
+
+    def validate_zone(self, value):
+        values = [item.strip() for item in value.split(",") if item.strip()]
+        zones, unknown = by_slug_or_id(Zone.objects.only("pk", "slug"), values)
+        if unknown:
+            raise serializers.ValidationError(
+                f"No zone with slug or id {', '.join(unknown)}. GET /api/v1/zones/ lists them."
+            )
+        return tuple(sorted(zone.pk for zone in zones))
+
+    def validate(self, attrs):
+        date_from, date_to = attrs.get("date_from"), attrs.get("date_to")
+        if date_from and date_to and date_from > date_to:
+            raise serializers.ValidationError(
+                {"date_to": [f"date_to ({date_to}) is before date_from ({date_from})."]}
+            )
+        return attrs
+
+    def to_filters(self) -> ReportFilters:
+        data = self.validated_data
+        return ReportFilters(
+            zone_ids=data.get("zone", ()),
+            province=data.get("province", ""),
+            date_from=data.get("date_from"),
+            date_to=data.get("date_to"),
+        )
+
+
+# ---------------------------------------------------------------------------
+# Report bodies
+
+
+class ReportFiltersSerializer(serializers.Serializer):
+    zone_ids = serializers.ListField(child=serializers.IntegerField())
+    province = serializers.CharField(allow_blank=True)
+    date_from = serializers.DateField(allow_null=True)
+    date_to = serializers.DateField(allow_null=True)
+
+
+class TargetProgressSerializer(serializers.Serializer):
+    slug = serializers.CharField()
+    name = serializers.CharField()
+    metric = serializers.CharField()
+    target_value = MoneyField()
+    baseline_value = MoneyField(allow_null=True)
+    current_value = MoneyField(
+        allow_null=True, help_text="Null when nobody has reported the figure yet."
+    )
+    percent_reached = serializers.DecimalField(
+        max_digits=None, decimal_places=1, allow_null=True, read_only=True
+    )
+    start_date = serializers.DateField()
+    due_date = serializers.DateField()
+
+
+class StatusCountSerializer(serializers.Serializer):
+    status = serializers.CharField()
+    label = serializers.CharField()
+    zone_count = serializers.IntegerField()
+
+
+class ProvinceRolloutSerializer(serializers.Serializer):
+    province = serializers.CharField()
+    zone_count = serializers.IntegerField()
+    operational_count = serializers.IntegerField()
+    under_development_count = serializers.IntegerField()
+
+
+class QuarterOpeningsSerializer(serializers.Serializer):
+    quarter = serializers.CharField(help_text="e.g. 2026-Q3")
+    quarter_start = serializers.DateField()
+    planned_openings = serializers.IntegerField(help_text="Zones due to open (target date).")
+    actual_openings = serializers.IntegerField(help_text="Zones that opened.")
+
+
+class RolloutTotalsSerializer(serializers.Serializer):
+    zone_count = serializers.IntegerField()
+    operational_count = serializers.IntegerField()
+
+
+class RolloutReportSerializer(serializers.Serializer):
+    filters = ReportFiltersSerializer()
+    totals = RolloutTotalsSerializer()
+    by_status = StatusCountSerializer(many=True)
+    by_province = ProvinceRolloutSerializer(many=True)
+    openings_by_quarter = QuarterOpeningsSerializer(many=True)
+    targets = TargetProgressSerializer(many=True)
+
+
+class PledgeMeasuresSerializer(serializers.Serializer):
+    pledged_usd = MoneyField(help_text="Cancelled pledges excluded.")
+    committed_usd = MoneyField(help_text="Committed, in progress or realised pledges.")
+    realized_usd = MoneyField(help_text="Disbursed so far.")
+    pledge_count = serializers.IntegerField(help_text="Cancelled pledges excluded.")
+
+
+class ZoneInvestmentSerializer(PledgeMeasuresSerializer):
+    zone = serializers.CharField(help_text="Zone slug")
+    zone_name = serializers.CharField()
+
+
+class OriginInvestmentSerializer(PledgeMeasuresSerializer):
+    origin = serializers.CharField()
+    label = serializers.CharField()
+
+
+class StatusInvestmentSerializer(serializers.Serializer):
+    status = serializers.CharField()
+    label = serializers.CharField()
+    amount_usd = MoneyField()
+    realized_usd = MoneyField()
+    pledge_count = serializers.IntegerField()
+
+
+class QuarterInvestmentSerializer(serializers.Serializer):
+    quarter = serializers.CharField(help_text="e.g. 2026-Q1")
+    quarter_start = serializers.DateField()
+    pledged_usd = MoneyField(help_text="By quarter of the pledge date.")
+    committed_usd = MoneyField(help_text="By quarter of the pledge date.")
+    realized_usd = MoneyField(help_text="By quarter in which each disbursement was paid.")
+
+
+class FunnelStageSerializer(serializers.Serializer):
+    stage = serializers.ChoiceField(
+        choices=("registered", "accepted", "pledged", "committed", "realized")
+    )
+    label = serializers.CharField()
+    count = serializers.IntegerField()
+    company_count = serializers.IntegerField()
+    amount_usd = MoneyField(
+        allow_null=True,
+        help_text="Planned investment (registered), pledged, committed or realised USD.",
+    )
+
+
+class InvestmentReportSerializer(serializers.Serializer):
+    filters = ReportFiltersSerializer()
+    totals = PledgeMeasuresSerializer()
+    by_zone = ZoneInvestmentSerializer(many=True)
+    by_origin = OriginInvestmentSerializer(many=True)
+    by_status = StatusInvestmentSerializer(many=True)
+    by_quarter = QuarterInvestmentSerializer(many=True)
+    funnel = FunnelStageSerializer(many=True)
+    targets = TargetProgressSerializer(many=True)
+
+
+class CompanyTotalsSerializer(serializers.Serializer):
+    registration_count = serializers.IntegerField()
+    company_count = serializers.IntegerField()
+
+
+class OriginCompaniesSerializer(serializers.Serializer):
+    origin = serializers.CharField()
+    label = serializers.CharField()
+    company_count = serializers.IntegerField()
+
+
+class ZoneCompaniesSerializer(serializers.Serializer):
+    zone = serializers.CharField(help_text="Zone slug")
+    zone_name = serializers.CharField()
+    company_count = serializers.IntegerField()
+    registration_count = serializers.IntegerField()
+
+
+class SectorCompaniesSerializer(serializers.Serializer):
+    sector = serializers.CharField(allow_blank=True, help_text="Sector slug; blank if not given.")
+    label = serializers.CharField()
+    company_count = serializers.IntegerField()
+
+
+class RegistrationStatusSerializer(serializers.Serializer):
+    status = serializers.CharField()
+    label = serializers.CharField()
+    registration_count = serializers.IntegerField()
+    company_count = serializers.IntegerField()
+
+
+class CompaniesReportSerializer(serializers.Serializer):
+    filters = ReportFiltersSerializer()
+    totals = CompanyTotalsSerializer()
+    by_origin = OriginCompaniesSerializer(many=True)
+    by_zone = ZoneCompaniesSerializer(many=True)
+    by_sector = SectorCompaniesSerializer(many=True)
+    by_status = RegistrationStatusSerializer(many=True)
+    targets = TargetProgressSerializer(many=True)
