@@ -1,4 +1,5 @@
 import datetime
+from typing import Self, cast
 
 from django.db import models
 from django.db.models import Count
@@ -10,10 +11,14 @@ from .normalize import normalize_company_name
 
 
 class CompanyQuerySet(models.QuerySet):
-    def with_registration_count(self):
+    def with_registration_count(self) -> Self:
         """Annotate registration_count: every registration the company has made."""
         # Reached through the reverse relation, so that this module needs no models import.
-        registrations = self.model._meta.get_field("registrations").related_model.objects.all()
+        # A reverse relation always has a related model; the stubs type it for any field.
+        related = cast(
+            type[models.Model], self.model._meta.get_field("registrations").related_model
+        )
+        registrations = related._default_manager.all()
         return self.annotate(
             registration_count=subquery_count(registrations, outer_field="company")
         )
@@ -29,7 +34,7 @@ class CompanyQuerySet(models.QuerySet):
 class InterestRegistrationQuerySet(models.QuerySet):
     def recent_web_repeats(
         self, *, company_name: str, contact_email: str, since: datetime.datetime
-    ):
+    ) -> Self:
         """Web registrations since `since` from the same company and contact email."""
         return self.filter(
             channel=RegistrationChannel.WEB,
@@ -38,7 +43,7 @@ class InterestRegistrationQuerySet(models.QuerySet):
             contact__email__iexact=contact_email,
         )
 
-    def awaiting_review(self):
+    def awaiting_review(self) -> Self:
         return self.filter(status__in=AWAITING_REVIEW)
 
     def count_by_status(self) -> dict[str, int]:

@@ -3,7 +3,9 @@
 import datetime
 from collections.abc import Iterable
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -11,11 +13,14 @@ from django.utils import timezone
 from . import notifications
 from .choices import REGISTRATION_STATUS_TRANSITIONS, RegistrationStatus
 from .models import Company, Contact, InterestRegistration
+
+if TYPE_CHECKING:
+    from zones.models import Sector, Zone
 from .normalize import normalize_company_name
 
 
 def company_match_or_create(
-    *, name: str, origin: str, country: str, sector=None, website: str = ""
+    *, name: str, origin: str, country: str, sector: "Sector | None" = None, website: str = ""
 ) -> tuple[Company, bool]:
     """Return the company whose normalised name matches `name`, creating it if there is none."""
     normalized = normalize_company_name(name)
@@ -62,18 +67,18 @@ def registration_submit(
     company_name: str,
     origin: str,
     country: str,
-    zones: Iterable,
+    zones: "Iterable[Zone | int]",
     contact_name: str,
     contact_email: str,
     contact_phone: str = "",
-    sector=None,
+    sector: "Sector | None" = None,
     website: str = "",
     planned_investment_usd: Decimal | None = None,
     planned_jobs: int | None = None,
     target_date: datetime.date | None = None,
     message: str = "",
     channel: str = "web",
-    submitted_by=None,
+    submitted_by: User | None = None,
 ) -> InterestRegistration:
     """Register a company's interest in zones: company, contact and registration in one go."""
     zones = list(zones)
@@ -105,7 +110,7 @@ def registration_submit(
 
 @transaction.atomic
 def registration_transition(
-    *, registration: InterestRegistration, status: str, user, note: str = ""
+    *, registration: InterestRegistration, status: str, user: User, note: str = ""
 ) -> InterestRegistration:
     """Move a registration along its review, recording who did it, when and why."""
     locked = InterestRegistration.objects.select_for_update().get(pk=registration.pk)

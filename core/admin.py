@@ -3,14 +3,24 @@
 Core has no models of its own; the admin site itself (with the dashboard) is in programme.dashboard.
 """
 
+from typing import TYPE_CHECKING, Any
+
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponseRedirect
+from django.db.models import Model
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
+# The mixins below extend ModelAdmin methods; mypy checks them against ModelAdmin while at run
+# time they stay plain mixins, placed before the admin class in each app's bases.
+if TYPE_CHECKING:
+    _ModelAdminBase = admin.ModelAdmin
+else:
+    _ModelAdminBase = object
 
-class ServiceErrorsAsMessagesMixin:
+
+class ServiceErrorsAsMessagesMixin(_ModelAdminBase):
     """Turn a service's ValidationError raised while saving into an error message.
 
     Forms check what they can before saving, but the services decide under a row lock (a zone's
@@ -18,7 +28,13 @@ class ServiceErrorsAsMessagesMixin:
     when a service refuses, nothing of the submission is kept and the user sees why.
     """
 
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+    def changeform_view(
+        self,
+        request: HttpRequest,
+        object_id: str | None = None,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
         except ValidationError as exc:
@@ -34,29 +50,29 @@ class PledgeTotalsColumnsMixin:
     """
 
     @admin.display(description="pledged (USD)", ordering="pledged_usd")
-    def pledged_usd(self, obj):
+    def pledged_usd(self, obj: Any) -> str:
         return f"{obj.pledged_usd:,.0f}"
 
     @admin.display(description="realised (USD)", ordering="realized_usd")
-    def realized_usd(self, obj):
+    def realized_usd(self, obj: Any) -> str:
         return f"{obj.realized_usd:,.0f}"
 
     @admin.display(description="active pledges", ordering="pledge_count")
-    def pledge_count(self, obj):
+    def pledge_count(self, obj: Any) -> int:
         return obj.pledge_count
 
 
 class RegistryImportExportAdmin(ImportExportModelAdmin):
     """Import that is all or nothing, also when the confirmed file differs from the preview."""
 
-    def get_import_data_kwargs(self, **kwargs):
+    def get_import_data_kwargs(self, **kwargs: Any) -> dict[str, Any]:
         kwargs = super().get_import_data_kwargs(**kwargs)
         # The confirm step imports again for real; without this, rows that fail validation
         # only then would be skipped while the rest were kept.
         kwargs["rollback_on_validation_errors"] = True
         return kwargs
 
-    def process_result(self, result, request):
+    def process_result(self, result: Any, request: HttpRequest) -> HttpResponse:
         if result.has_errors() or result.has_validation_errors():
             invalid = len(result.invalid_rows) + len(result.row_errors())
             messages.error(
@@ -79,21 +95,21 @@ class ReadOnlyTabularInline(admin.TabularInline):
     can_delete = False
     show_change_link = True
 
-    def has_add_permission(self, request, obj=None):
+    def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
     """Written by the system alone (the API, signals); staff look, never edit."""
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False

@@ -6,10 +6,11 @@ range, and every relation is filterable by slug (`zone`) and by id (`zone_id`).
 """
 
 import datetime
+from typing import Any
 
 import django_filters
 from django import forms
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, Model, OuterRef, QuerySet
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from drf_spectacular.types import OpenApiTypes
@@ -23,7 +24,7 @@ class CharInFilter(django_filters.BaseInFilter, django_filters.CharFilter):
 
 
 class IdField(forms.IntegerField):
-    def __init__(self, **kwargs):
+    def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("min_value", 1)
         kwargs.setdefault("max_value", MAX_ID)
         super().__init__(**kwargs)
@@ -42,7 +43,7 @@ class ChoiceInFilter(django_filters.BaseInFilter, django_filters.ChoiceFilter):
 
 
 class MoneyFormField(forms.DecimalField):
-    def __init__(self, **kwargs):
+    def __init__(self, **kwargs: Any) -> None:
         # The widest money column is 18 digits; wider input can only be a mistake.
         kwargs.setdefault("max_digits", MONEY_SUM_MAX_DIGITS)
         kwargs.setdefault("decimal_places", MONEY_DECIMAL_PLACES)
@@ -63,7 +64,8 @@ class DateOrDateTimeField(forms.CharField):
         )
     }
 
-    def to_python(self, value):
+    # CharField.to_python is typed to return text; this field parses the text into a moment.
+    def to_python(self, value: Any) -> datetime.datetime | None:  # type: ignore[override]
         value = super().to_python(value)
         if value in self.empty_values:
             return None
@@ -104,11 +106,17 @@ class RegistryFilterSet(django_filters.FilterSet):
     created__gte = UpdatedSinceFilter(field_name="created", lookup_expr="gte")
     created__lte = UpdatedSinceFilter(field_name="created", lookup_expr="lte")
 
-    def filter_updated_since(self, queryset, name, value):
+    def filter_updated_since(
+        self, queryset: QuerySet, name: str, value: datetime.datetime
+    ) -> QuerySet:
         """Rows whose own record changed; subclasses add changes that alter their figures."""
         return queryset.filter(updated__gte=value)
 
 
-def changed_since(model, since, *, outer_field, stamp="updated"):
+def changed_since(
+    model: type[Model], since: datetime.datetime, *, outer_field: str, stamp: str = "updated"
+) -> Exists:
     """Exists(a `model` row pointing at the outer row that changed at or after `since`)."""
-    return Exists(model.objects.filter(**{outer_field: OuterRef("pk"), f"{stamp}__gte": since}))
+    return Exists(
+        model._default_manager.filter(**{outer_field: OuterRef("pk"), f"{stamp}__gte": since})
+    )

@@ -4,6 +4,7 @@ from functools import cached_property
 
 from django.core.paginator import Paginator
 from django.db import connections
+from django.db.models import QuerySet
 
 
 class EstimatedCountPaginator(Paginator):
@@ -19,16 +20,18 @@ class EstimatedCountPaginator(Paginator):
     ESTIMATE_ABOVE = 100_000
 
     @cached_property
-    def count(self):
+    def count(self) -> int:
         estimate = self._estimated_rows()
         if estimate is not None and estimate > self.ESTIMATE_ABOVE:
             return estimate
         return super().count
 
-    def _estimated_rows(self):
+    def _estimated_rows(self) -> int | None:
         queryset = self.object_list
-        query = getattr(queryset, "query", None)
-        if query is None or query.where or query.distinct or query.combinator:
+        if not isinstance(queryset, QuerySet):
+            return None  # a list or another sequence: nothing to estimate
+        query = queryset.query
+        if query.where or query.distinct or query.combinator:
             return None
         if query.low_mark or query.high_mark is not None:
             return None

@@ -13,6 +13,7 @@ from decimal import Decimal
 from django.db.models import (
     Count,
     DecimalField,
+    Field,
     IntegerField,
     OuterRef,
     Q,
@@ -31,7 +32,14 @@ CENT = Decimal("0.01")
 MONEY_SUM = DecimalField(max_digits=MONEY_SUM_MAX_DIGITS, decimal_places=MONEY_DECIMAL_PLACES)
 
 
-def subquery_sum(queryset, field, *, outer_field, outer_ref="pk", output_field=MONEY_SUM):
+def subquery_sum(
+    queryset: QuerySet,
+    field: str,
+    *,
+    outer_field: str,
+    outer_ref: str = "pk",
+    output_field: Field = MONEY_SUM,
+) -> Coalesce:
     """Sum `field` over the rows of `queryset` whose `outer_field` points at the outer row."""
     inner = (
         queryset.filter(**{outer_field: OuterRef(outer_ref)})
@@ -44,7 +52,9 @@ def subquery_sum(queryset, field, *, outer_field, outer_ref="pk", output_field=M
     return Coalesce(Subquery(inner, output_field=output_field), zero, output_field=output_field)
 
 
-def subquery_count(queryset, *, outer_field, outer_ref="pk", distinct_field="pk"):
+def subquery_count(
+    queryset: QuerySet, *, outer_field: str, outer_ref: str = "pk", distinct_field: str = "pk"
+) -> Coalesce:
     """Count the rows of `queryset` whose `outer_field` points at the outer row.
 
     Distinct values of `distinct_field` are counted; primary keys are distinct already, and

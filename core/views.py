@@ -7,7 +7,7 @@ import logging
 import sys
 
 from django.db import InterfaceError, OperationalError, connection
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template import loader
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import requires_csrf_token
@@ -20,7 +20,7 @@ RETRY_AFTER_SECONDS = 5
 
 @never_cache
 @require_GET
-def healthz(request):
+def healthz(request: HttpRequest) -> JsonResponse:
     """200 when the database answers, 503 when it does not (for load balancers)."""
     try:
         with connection.cursor() as cursor:
@@ -31,11 +31,12 @@ def healthz(request):
     return JsonResponse({"status": "ok", "database": "ok"})
 
 
-def _database_unavailable(request):
+def _database_unavailable(request: HttpRequest) -> HttpResponse:
     message = (
         "The registry's database is briefly unavailable. Nothing was saved by this request; "
         f"retry in {RETRY_AFTER_SECONDS} seconds."
     )
+    response: HttpResponse
     if request.path.startswith("/api/") or "application/json" in request.headers.get("Accept", ""):
         response = JsonResponse({"detail": message, "code": "service_unavailable"}, status=503)
     else:
@@ -47,7 +48,7 @@ def _database_unavailable(request):
 
 
 @requires_csrf_token
-def server_error(request):
+def server_error(request: HttpRequest) -> HttpResponse:
     """Answer 503 when the database is unreachable, else the ordinary 500 page."""
     error = sys.exc_info()[1]
     if isinstance(error, OperationalError | InterfaceError):

@@ -4,14 +4,19 @@ Zones and companies sit below investments, so they cannot annotate pledge figure
 their lists, pages and reports get them from here.
 """
 
+from typing import TypeVar
+
 from django.db.models import QuerySet
 
+from companies.querysets import CompanyQuerySet
 from core.query import subquery_count, subquery_sum
 
 from .models import Pledge
 
+_QS = TypeVar("_QS", bound=QuerySet)
 
-def with_pledge_totals(queryset: QuerySet, *, outer_field: str) -> QuerySet:
+
+def with_pledge_totals(queryset: _QS, *, outer_field: str) -> _QS:
     """Annotate pledged_usd, realized_usd and pledge_count (cancelled pledges excluded).
 
     `outer_field` is the pledge field pointing at the queryset's rows: "zone" or "company".
@@ -24,10 +29,10 @@ def with_pledge_totals(queryset: QuerySet, *, outer_field: str) -> QuerySet:
     )
 
 
-def zones_with_pledge_totals(zones: QuerySet) -> QuerySet:
+def zones_with_pledge_totals(zones: _QS) -> _QS:
     return with_pledge_totals(zones, outer_field="zone")
 
 
-def companies_with_pledge_totals(companies: QuerySet) -> QuerySet:
+def companies_with_pledge_totals(companies: CompanyQuerySet) -> CompanyQuerySet:
     """Pledge totals and the registration count (the company list's figures)."""
     return with_pledge_totals(companies, outer_field="company").with_registration_count()

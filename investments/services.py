@@ -3,6 +3,7 @@
 import datetime
 import re
 from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -13,6 +14,10 @@ from core.query import CENT
 
 from .choices import PledgeStatus
 from .models import Disbursement, ExchangeRate, Pledge
+
+if TYPE_CHECKING:
+    from companies.models import Company, InterestRegistration
+    from zones.models import Zone
 
 
 class ExchangeRateMissing(ValidationError):
@@ -42,13 +47,13 @@ def usd_amount(*, amount: Decimal, currency: str, on_date: datetime.date) -> Dec
 @transaction.atomic
 def pledge_record(
     *,
-    company,
-    zone,
+    company: "Company",
+    zone: "Zone",
     amount: Decimal,
     currency: str,
     pledged_on: datetime.date,
     status: str = PledgeStatus.ANNOUNCED,
-    registration=None,
+    registration: "InterestRegistration | None" = None,
     description: str = "",
 ) -> Pledge:
     """Record a pledge with its USD equivalent at the pledge date's rate."""
@@ -70,7 +75,7 @@ def pledge_record(
 
 
 @transaction.atomic
-def pledge_update(*, pledge: Pledge, **changes) -> Pledge:
+def pledge_update(*, pledge: Pledge, **changes: Any) -> Pledge:
     """Change a pledge under a row lock, reconverting to USD when money or date change."""
     pledge = Pledge.objects.select_for_update().get(pk=pledge.pk)
     for field, value in changes.items():

@@ -1,3 +1,5 @@
+from typing import Self
+
 from django.db import models
 from django.db.models import Count
 
@@ -5,10 +7,10 @@ from .choices import CLOSED_TO_REGISTRATION, ZoneStatus
 
 
 class ZoneQuerySet(models.QuerySet):
-    def operational(self):
+    def operational(self) -> Self:
         return self.filter(status=ZoneStatus.OPERATIONAL)
 
-    def open_for_registration(self):
+    def open_for_registration(self) -> Self:
         return self.exclude(status__in=CLOSED_TO_REGISTRATION)
 
     def count_by_status(self) -> dict[str, int]:

@@ -2,6 +2,7 @@
 
 import datetime
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
@@ -16,7 +17,7 @@ def zone_change_status(
     status: str,
     changed_on: datetime.date,
     note: str = "",
-    user=None,
+    user: User | None = None,
     set_opening_date: bool = True,
 ) -> ZoneStatusChange:
     """Move a zone to `status`, recording the step in its history.

@@ -1,4 +1,5 @@
 import secrets
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
@@ -9,7 +10,7 @@ DEMO_USERNAME = "demo-staff"
 class Command(BaseCommand):
     help = "Make sure the demo staff account exists; prints its password once, when created."
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         User = get_user_model()
         if User.objects.filter(username=DEMO_USERNAME).exists():
             self.stdout.write(
