@@ -6,12 +6,18 @@ development on SQLite.
 """
 
 import os
+import tomllib
 from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+
+# The one version number (docs/adr/0020): pyproject.toml's, read once at start-up. The API's
+# OpenAPI schema and CHANGELOG.md follow it.
+with (BASE_DIR / "pyproject.toml").open("rb") as _pyproject:
+    REGISTRY_VERSION = tomllib.load(_pyproject)["project"]["version"]
 
 
 def env_bool(name, default):
@@ -231,7 +237,7 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "Technology Zones Registry API",
     "DESCRIPTION": "Zones, developers, incentives, companies, interest registrations, "
     "pledges and programme reports.",
-    "VERSION": "1.0.0",
+    "VERSION": REGISTRY_VERSION,
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
