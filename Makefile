@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 RUNTIME_STAMP := $(VENV)/.runtime-installed
 DEV_STAMP := $(VENV)/.dev-installed
 
-.PHONY: run test install install-dev lint typecheck bench loadtest faulttest clean
+.PHONY: run test install install-dev lint typecheck adr-index bench loadtest faulttest clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -49,6 +49,10 @@ test: lint
 	# since Playwright's sync API refuses a process where another test left an event loop.
 	$(VENV)/bin/pytest -n 2 -m "not browser"
 	$(VENV)/bin/pytest -m browser
+
+# Regenerate docs/adr/README.md from the records' titles and statuses.
+adr-index:
+	$(PY) scripts/adr_index.py
 
 # Benchmark against PostgreSQL: make bench SCALE=S|M|L (see bench/README.md).
 SCALE ?= S
