@@ -1,4 +1,4 @@
-"""Who may call what (DESIGN.md's access table)."""
+"""Who may call what (the access table in docs/domain.md and docs/api.md)."""
 
 from rest_framework import permissions
 

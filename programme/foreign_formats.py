@@ -5,7 +5,7 @@ into the registry's native layouts (zones/resources.py, companies/resources.py),
 import it with all their checks. Each format yields the steps to run in order, inside one
 transaction: e.g. the KEK list becomes sectors, then developers, then zones.
 
-The two worked examples are the files in shared/data (see docs/admin.md):
+The two worked examples are the files in programme/data (see docs/admin.md):
 
 * `kek` — Indonesia's special economic zones (indonesia-kek-zones.csv);
 * `sp500` — the S&P 500 constituents (sp500-companies.csv), as global companies.

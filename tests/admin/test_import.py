@@ -4,7 +4,6 @@ real-world files through `manage.py import_records`."""
 import datetime
 from decimal import Decimal
 from io import StringIO
-from pathlib import Path
 
 import pytest
 from django import forms
@@ -17,6 +16,7 @@ from import_export.tmp_storages import TempFolderStorage
 
 from companies.models import Company
 from investments.models import Pledge
+from programme import DATA_DIR
 from tests.factories import (
     CompanyFactory,
     ContactFactory,
@@ -30,9 +30,8 @@ from zones.services import zone_change_status
 
 pytestmark = pytest.mark.django_db
 
-SHARED_DATA = Path(__file__).resolve().parents[3] / "shared" / "data"
-KEK_FILE = SHARED_DATA / "indonesia-kek-zones.csv"
-SP500_FILE = SHARED_DATA / "sp500-companies.csv"
+KEK_FILE = DATA_DIR / "indonesia-kek-zones.csv"
+SP500_FILE = DATA_DIR / "sp500-companies.csv"
 
 ZONE_HEADER = "slug,name,developer,city,province,country,latitude,longitude,status\n"
 
@@ -266,7 +265,7 @@ def test_missing_file_and_wrong_kind_are_clear_errors(tmp_path):
         call_command("import_records", "companies", str(KEK_FILE), stdout=StringIO())
 
 
-# --- the shared real files ---------------------------------------------------------------------
+# --- the real files in programme/data --------------------------------------------------------
 
 
 def test_indonesian_zone_list_imports_whole(tmp_path):

@@ -1,4 +1,4 @@
-"""Who may call what: DESIGN.md's access table, endpoint × role × method."""
+"""Who may call what: the access table (docs/domain.md), endpoint × role × method."""
 
 import datetime
 import io

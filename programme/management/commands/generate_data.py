@@ -4,7 +4,7 @@
     python manage.py generate_data --zones 50 --companies 2000 --pledges 30000 \
         --registrations 4000 --seed 7
 
-Names are built around the real lists in shared/data (S&P 500 firms for global
+Names are built around the real lists in programme/data (S&P 500 firms for global
 companies, Indonesia's KEK zones for partner zones) plus Pakistani-style domestic
 names, and the figures are skewed the way real programmes are: a Zipf-like few zones
 hold most pledges, about four companies in five are domestic, domestic money is mostly
@@ -35,7 +35,6 @@ from base64 import urlsafe_b64encode
 from bisect import bisect_right
 from contextlib import contextmanager
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
-from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
@@ -47,6 +46,7 @@ from companies.models import Company, Contact, InterestRegistration
 from companies.normalize import normalize_company_name
 from core.query import CENT
 from investments.models import Disbursement, ExchangeRate, Pledge
+from programme import DATA_DIR
 from programme.management.commands.seed_demo import SECTORS
 from zones.models import Incentive, Sector, Zone, ZoneDeveloper, ZoneStatusChange
 
@@ -63,7 +63,6 @@ SCALES = {
 DATA_START = datetime.date(2021, 1, 1)
 DATA_END = datetime.date(2026, 10, 31)
 
-DATA_DIR = Path(settings.BASE_DIR).parent / "shared" / "data"
 
 # PKR per USD at a few anchor months; the months between are interpolated with noise.
 PKR_PER_USD_ANCHORS = [

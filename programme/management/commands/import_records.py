@@ -1,7 +1,7 @@
 """Import a CSV or XLSX file too large for the admin's upload, with a progress bar.
 
-    manage.py import_records zones /work/shared/data/indonesia-kek-zones.csv
-    manage.py import_records companies /work/shared/data/sp500-companies.csv --dry-run
+    manage.py import_records zones programme/data/indonesia-kek-zones.csv
+    manage.py import_records companies programme/data/sp500-companies.csv --dry-run
 
 It runs the admin's own resources, so the checks and messages are the same, and it is all or
 nothing: every bad row is listed with its row number and reason, and then nothing is kept.

@@ -1,4 +1,4 @@
-"""The demo programme, drawn from the press report in shared/background.
+"""The demo programme, drawn from the press report the project grew from (docs/domain.md).
 
 Facts from the article: TPL Corp. builds a technology zone in Karachi; a dozen
 zones are to open; a 10-year corporate-tax waiver and duty-free imports of
