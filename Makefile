@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 RUNTIME_STAMP := $(VENV)/.runtime-installed
 DEV_STAMP := $(VENV)/.dev-installed
 
-.PHONY: run test install install-dev lint typecheck adr-index bench loadtest faulttest clean
+.PHONY: run test install install-dev lint typecheck import-graph adr-index bench loadtest faulttest clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -49,6 +49,10 @@ test: lint
 	# since Playwright's sync API refuses a process where another test left an event loop.
 	$(VENV)/bin/pytest -n 2 -m "not browser"
 	$(VENV)/bin/pytest -m browser
+
+# Redraw docs/architecture.md (the app-level import graph); a test fails when it is stale.
+import-graph: install-dev
+	$(PY) scripts/import_graph.py
 
 # Regenerate docs/adr/README.md from the records' titles and statuses.
 adr-index:
