@@ -115,20 +115,18 @@ def render() -> str:
         "",
         "## Layers",
         "",
-        "An arrow is an import between packages by domain code (models, querysets, services,",
-        "selectors, reports …), labelled with the number of module imports. Packages are listed",
-        "from the top layer down; every arrow must point down, none may leave `core`, and there",
-        "is no cycle.",
+        "An arrow means that domain code (models, querysets, services, selectors, reports …) of",
+        "one package imports the other. Packages are listed from the top layer down; every arrow",
+        "must point down, none may leave `core`, and there is no cycle. (Arrows, not counts, so",
+        "that the drawing changes only when the structure does.)",
         "",
         "```mermaid",
         "flowchart TD",
     ]
     lines += [f"    {name}[{name}/]" for name in order]
     rank = {name: i for i, name in enumerate(order)}
-    for (source, target), count in sorted(
-        domain.items(), key=lambda e: (rank[e[0][0]], rank[e[0][1]])
-    ):
-        lines.append(f"    {source} -->|{count}| {target}")
+    for source, target in sorted(domain, key=lambda edge: (rank[edge[0]], rank[edge[1]])):
+        lines.append(f"    {source} --> {target}")
     lines += ["```", ""]
     lines += [
         "## Surfaces",
@@ -139,13 +137,13 @@ def render() -> str:
         + ".",
         "Their imports between packages:",
         "",
-        "| from (surfaces of) | to | module imports |",
-        "| --- | --- | --- |",
+        "| surfaces of | import |",
+        "| --- | --- |",
     ]
-    for (source, target), count in sorted(
-        surface.items(), key=lambda e: (rank[e[0][0]], rank[e[0][1]])
-    ):
-        lines.append(f"| `{source}` | `{target}` | {count} |")
+    for source in order:
+        targets = sorted({t for s, t in surface if s == source}, key=rank.__getitem__)
+        if targets:
+            lines.append(f"| `{source}` | " + ", ".join(f"`{t}`" for t in targets) + " |")
     found = cycles(set(domain))
     lines += ["", "## Checks", ""]
     lines.append(
