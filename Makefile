@@ -1,11 +1,12 @@
 # The two commands: `make run` serves the demo; `make test` checks everything.
+# Contributors' targets (lint, test-fast, import-graph, adr-index): see CONTRIBUTING.md.
 VENV ?= .venv
 PYTHON ?= python3
 PY := $(VENV)/bin/python
 RUNTIME_STAMP := $(VENV)/.runtime-installed
 DEV_STAMP := $(VENV)/.dev-installed
 
-.PHONY: run test install install-dev lint typecheck import-graph adr-index bench loadtest faulttest clean
+.PHONY: run test test-fast install install-dev lint typecheck import-graph adr-index bench loadtest faulttest clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -37,8 +38,9 @@ lint: install-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports
-	$(MAKE) --no-print-directory typecheck
+	$(VENV)/bin/mypy $(TYPED_FILES)
 
+# Types alone, for the edit loop.
 typecheck: install-dev
 	$(VENV)/bin/mypy $(TYPED_FILES)
 
@@ -49,6 +51,11 @@ test: lint
 	# since Playwright's sync API refuses a process where another test left an event loop.
 	$(VENV)/bin/pytest -n 2 -m "not browser"
 	$(VENV)/bin/pytest -m browser
+
+# The suite without the tests marked `slow` (long fuzz sweeps, data generators, live servers),
+# for the edit-test loop; `make test` and CI still run everything.
+test-fast: lint
+	$(VENV)/bin/pytest -n 2 -m "not browser and not slow"
 
 # Redraw docs/architecture.md (the app-level import graph); a test fails when it is stale.
 import-graph: install-dev

@@ -30,6 +30,7 @@ def figures():
     return json.loads(json.dumps(programme_summary(), cls=DjangoJSONEncoder))
 
 
+@pytest.mark.slow
 def test_dumpdata_round_trip_leaves_every_figure_identical(tmp_path):
     call_command("seed_demo", verbosity=0)
     before = figures()

@@ -13,6 +13,7 @@ from tests.factories import StaffUserFactory
 PROJECT = Path(__file__).resolve().parents[1]
 
 
+@pytest.mark.slow
 def test_production_settings_pass_check_deploy_without_warnings():
     # The browser tests' DJANGO_ALLOW_ASYNC_UNSAFE must not leak into a deploy check.
     environment = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}

@@ -293,6 +293,7 @@ def test_indonesian_zone_list_imports_whole(tmp_path):
     assert Zone.history.count() == history_rows
 
 
+@pytest.mark.slow
 def test_sp500_list_imports_as_503_global_companies(tmp_path):
     out, _ = import_file("companies", SP500_FILE)
     assert "Imported companies: 503 new" in out

@@ -304,6 +304,7 @@ GARBAGE_VALUES = (
 )
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("path", LIST_PATHS)
 def test_garbage_query_strings_never_cause_a_500(partner_client, no_throttle, path):
     ZoneFactory(slug="karachi")

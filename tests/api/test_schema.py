@@ -128,6 +128,7 @@ def registry_sample(db, no_throttle, in_process_wsgi):
     TargetFactory()
 
 
+@pytest.mark.slow
 @pytest.mark.django_db
 @api_schema.parametrize()
 @settings(
@@ -143,6 +144,7 @@ def test_api_conforms_to_its_schema(case, registry_sample, partner_key):
     case.call_and_validate(headers={"Authorization": f"Api-Key {partner_key[1]}"}, checks=CHECKS)
 
 
+@pytest.mark.slow
 @pytest.mark.django_db
 @api_schema.parametrize()
 @settings(

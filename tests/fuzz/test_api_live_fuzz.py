@@ -110,6 +110,7 @@ def test_schema_lists_every_operation_we_fuzz():
     assert "POST /api/v1/interests/" in labels
 
 
+@pytest.mark.slow
 def test_every_operation_over_http_conforms_and_never_fails(live_api, partner_api_key):
     base_url, known = live_api
     headers = {"Authorization": f"Api-Key {partner_api_key}"}

@@ -13,7 +13,8 @@ from companies.models import Company, Contact, InterestRegistration
 from partners.models import IdempotencyRecord, PartnerKey
 from tests.factories import SectorFactory, ZoneFactory
 
-pytestmark = pytest.mark.django_db
+# Hypothesis sweeps take seconds each; `make test-fast` leaves them out, `make test` runs them.
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 URL = "/api/v1/interests/"
 

@@ -194,6 +194,7 @@ FUZZ = settings(
 )
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", sorted(COLUMNS))
 def test_hostile_files_import_whole_or_not_at_all(kind, existing_rows, tmp_path):
     @FUZZ
@@ -205,6 +206,7 @@ def test_hostile_files_import_whole_or_not_at_all(kind, existing_rows, tmp_path)
     run()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", sorted(COLUMNS))
 def test_one_hostile_row_among_good_ones_keeps_nothing(kind, existing_rows, tmp_path):
     """A good row first, so a failure half-way would show as a partial import."""

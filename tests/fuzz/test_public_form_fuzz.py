@@ -9,7 +9,8 @@ from companies.forms import issue_form_token
 from companies.models import Company, Contact, InterestRegistration
 from tests.factories import ZoneFactory
 
-pytestmark = pytest.mark.django_db
+# Hypothesis sweeps take seconds each; `make test-fast` leaves them out, `make test` runs them.
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 ANY_TEXT = st.text(max_size=400)  # any Unicode, NUL and lone surrogates excepted by HTTP
 HUGE_OR_NEGATIVE = st.one_of(

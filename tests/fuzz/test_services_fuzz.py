@@ -14,7 +14,8 @@ from investments.models import Pledge
 from investments.services import ExchangeRateMissing, pledge_record
 from tests.factories import CompanyFactory, ZoneFactory
 
-pytestmark = pytest.mark.django_db
+# Hypothesis sweeps take seconds each; `make test-fast` leaves them out, `make test` runs them.
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 # PostgreSQL text cannot hold NUL; the form and the API refuse it before the service.
 TEXT = st.text(st.characters(exclude_characters="\x00", exclude_categories=("Cs",)), max_size=300)

@@ -184,6 +184,7 @@ def test_scale_presets_are_the_sizes_of_issue_6():
     assert SCALES["L"]["zones"] == 1_000
 
 
+@pytest.mark.slow
 def test_every_generated_row_passes_model_validation():
     generate()
 
