@@ -22,7 +22,7 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Exists, OuterRef, Q, Sum, Value
+from django.db.models import Count, Exists, F, OuterRef, Q, Sum, Value
 from django.db.models.functions import Coalesce, TruncQuarter
 
 from companies.choices import Origin, RegistrationStatus
@@ -429,7 +429,8 @@ def companies_report(filters: ReportFilters = PROGRAMME) -> dict:
             "label": row["sector__name"] or "Sector not given",
             "company_count": row["company_count"],
         }
-        for row in companies.order_by("sector__name")
+        # NULLS LAST spelled out: SQLite sorts NULL first and PostgreSQL last.
+        for row in companies.order_by(F("sector__name").asc(nulls_last=True))
         .values("sector__slug", "sector__name")
         .annotate(company_count=Count("pk"))
     ]
