@@ -158,7 +158,7 @@ class Param:
     """One parameter family in a FilterSet's `Meta.fields`: `name`, `name__in`, `name__gte` …
 
     `path` is the ORM path from the model (the parameter's name when omitted), `kind`
-    how a value is read: `id`, `slug`, `text` (case-insensitive), `choice`, `date`,
+    how a value is read: `id`, `slug`, `text` (case-insensitive), `choice`, `date`, `datetime`,
     `number` or `money`. It is inferred from the model field at `path`; give it for an
     annotation or a `method`, which then receives the parameter's name and value.
     """
