@@ -1,5 +1,6 @@
-"""OpenAPI details drf-spectacular cannot infer: the key scheme and the error responses."""
+"""OpenAPI details drf-spectacular cannot infer: the key scheme, filter types, error responses."""
 
+from drf_spectacular.contrib.django_filters import DjangoFilterExtension
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
 
@@ -37,3 +38,72 @@ class RegistryAutoSchema(AutoSchema):
                     ErrorSerializer, code, direction=direction
                 )
         return dict(sorted(responses.items()))
+
+
+class RegistryFilterExtension(DjangoFilterExtension):
+    """django-filter parameters, with the exact types our filters accept.
+
+    A filter class may carry `openapi_schema` (ids: integers from 1; money: decimal
+    strings); drf-spectacular alone writes `number` for both. `__in` filters keep it
+    for their items. The filter's help text stays as the description.
+    """
+
+    priority = 1
+
+    def resolve_filter_field(self, auto_schema, model, filterset_class, field_name, filter_field):
+        parameters = super().resolve_filter_field(
+            auto_schema, model, filterset_class, field_name, filter_field
+        )
+        item = getattr(filter_field, "openapi_schema", None)
+        if item is None:
+            return parameters
+        for parameter in parameters:
+            if parameter["schema"].get("type") == "array":
+                parameter["schema"]["items"] = dict(item)
+            else:
+                parameter["schema"] = dict(item)
+        return parameters
+
+
+# Components whose fields depend on the case (an error carries `errors` only for bad
+# input): every other response component lists what the API always returns.
+PARTIAL_COMPONENTS = frozenset({"Error"})
+
+
+def postprocess_for_openapi_30(result, generator, request, public):
+    """Make the document say what OpenAPI 3.0 validators and generated clients can use.
+
+    - A nullable reference (`Company.sector`) comes out of drf-spectacular as
+      `allOf: [$ref], nullable: true`, which 3.0 validators read as "never null" (3.0
+      honours `nullable` only beside a `type`). It becomes `oneOf` the reference or null.
+    - A blank-or-URL string (`website`) is `oneOf` a URL or "", and "" passes both for a
+      validator that does not check formats, so `oneOf` fails: it becomes `anyOf`.
+    - Every field of a response component is `required`: the API always returns it (with
+      null or "" when empty), and generated clients otherwise type it as optional.
+    """
+    schemas = result.get("components", {}).get("schemas", {})
+    for name, component in schemas.items():
+        if name.endswith("Request") or name in PARTIAL_COMPONENTS:
+            continue
+        if component.get("type") == "object" and "properties" in component:
+            component["required"] = sorted(component["properties"])
+    _rewrite_for_openapi_30(result)
+    return result
+
+
+BLANK_STRING = {"type": "string", "maxLength": 0}
+
+
+def _rewrite_for_openapi_30(node):
+    if isinstance(node, dict):
+        if node.get("nullable") is True and len(node.get("allOf", ())) == 1:
+            reference = node.pop("allOf")[0]
+            node.pop("nullable")
+            node["oneOf"] = [reference, {"type": "object", "nullable": True, "enum": [None]}]
+        if BLANK_STRING in node.get("oneOf", ()):
+            node["anyOf"] = node.pop("oneOf")
+        for value in node.values():
+            _rewrite_for_openapi_30(value)
+    elif isinstance(node, list):
+        for value in node:
+            _rewrite_for_openapi_30(value)

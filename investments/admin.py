@@ -43,9 +43,9 @@ class TargetAdmin(admin.ModelAdmin):
         if target is None or target.pk is None:
             return "—"
         progress = target_progress(target)
-        if progress["current_value"] is None:
+        if progress.current_value is None:
             return "No reported value yet."
-        current, share = progress["current_value"], progress["percent_reached"]
+        current, share = progress.current_value, progress.percent_reached
         return f"{current:,} of {target.target_value:,} ({share} %)"
 
 

@@ -23,15 +23,15 @@ def money_rows(summary):
     """Pledged, committed and realised USD side by side, against the largest money target."""
     money_targets = [
         target
-        for target in summary["targets"]
-        if target["metric"] in (TargetMetric.PLEDGED_USD, TargetMetric.REALIZED_USD)
+        for target in summary.targets
+        if target.metric in (TargetMetric.PLEDGED_USD, TargetMetric.REALIZED_USD)
     ]
     pairs = [
-        ("Pledged (active)", summary["pledged_usd"]),
-        ("Committed", summary["committed_usd"]),
-        ("Realised", summary["realized_usd"]),
+        ("Pledged (active)", summary.pledged_usd),
+        ("Committed", summary.committed_usd),
+        ("Realised", summary.realized_usd),
     ]
-    pairs += [(f"Target: {target['name']}", target["target_value"]) for target in money_targets]
+    pairs += [(f"Target: {target.name}", target.target_value) for target in money_targets]
     return bar_rows(pairs)
 
 
@@ -85,7 +85,7 @@ def admin_dashboard(request):
         )
     return {
         "summary": summary,
-        "zone_status_rows": zone_status_rows(summary["zones_by_status"]),
+        "zone_status_rows": zone_status_rows(summary.zones_by_status),
         "money_rows": money_rows(summary),
         "awaiting_review": awaiting,
         "latest_changes": latest_changes(),

@@ -22,7 +22,7 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Exists, OuterRef, Q, Sum, Value
+from django.db.models import Count, Exists, F, OuterRef, Q, Sum, Value
 from django.db.models.functions import Coalesce, TruncQuarter
 
 from companies.choices import Origin, RegistrationStatus
@@ -65,16 +65,192 @@ class ReportFilters:
             condition &= Q(**{f"{field}__lte": self.date_to})
         return condition
 
-    def as_dict(self) -> dict:
-        return {
-            "zone_ids": list(self.zone_ids),
-            "province": self.province,
-            "date_from": self.date_from,
-            "date_to": self.date_to,
-        }
-
 
 PROGRAMME = ReportFilters()
+
+
+# ---------------------------------------------------------------------------
+# Report shapes: what each report returns. The API serializers, the CSV, the admin
+# dashboard and the public pages all format from these (a test keeps the serializers'
+# fields equal to them, field for field and in order).
+
+
+@dataclass(frozen=True)
+class TargetProgress:
+    """A target's current value within its window, and the share reached (None: unreported)."""
+
+    slug: str
+    name: str
+    metric: str
+    target_value: Decimal
+    baseline_value: Decimal | None
+    current_value: Decimal | None
+    percent_reached: Decimal | None
+    start_date: datetime.date
+    due_date: datetime.date
+
+
+@dataclass(frozen=True)
+class ZoneStatusCount:
+    status: str
+    label: str
+    zone_count: int
+
+
+@dataclass(frozen=True)
+class ProvinceRollout:
+    province: str
+    zone_count: int
+    operational_count: int
+    under_development_count: int
+
+
+@dataclass(frozen=True)
+class QuarterOpenings:
+    quarter: str
+    quarter_start: datetime.date
+    planned_openings: int
+    actual_openings: int
+
+
+@dataclass(frozen=True)
+class RolloutTotals:
+    zone_count: int
+    operational_count: int
+
+
+@dataclass(frozen=True)
+class RolloutReport:
+    filters: ReportFilters
+    totals: RolloutTotals
+    by_status: tuple[ZoneStatusCount, ...]
+    by_province: tuple[ProvinceRollout, ...]
+    openings_by_quarter: tuple[QuarterOpenings, ...]
+    targets: tuple[TargetProgress, ...]
+
+
+@dataclass(frozen=True)
+class PledgeMeasures:
+    """Pledged, committed and realised USD (cancelled pledges excluded) and the pledge count."""
+
+    pledged_usd: Decimal
+    committed_usd: Decimal
+    realized_usd: Decimal
+    pledge_count: int
+
+
+@dataclass(frozen=True)
+class ZoneInvestment(PledgeMeasures):
+    zone: str
+    zone_name: str
+
+
+@dataclass(frozen=True)
+class OriginInvestment(PledgeMeasures):
+    origin: str
+    label: str
+
+
+@dataclass(frozen=True)
+class StatusInvestment:
+    status: str
+    label: str
+    amount_usd: Decimal
+    realized_usd: Decimal
+    pledge_count: int
+
+
+@dataclass(frozen=True)
+class QuarterInvestment:
+    quarter: str
+    quarter_start: datetime.date
+    pledged_usd: Decimal
+    committed_usd: Decimal
+    realized_usd: Decimal
+
+
+@dataclass(frozen=True)
+class FunnelStage:
+    stage: str
+    label: str
+    count: int
+    company_count: int
+    amount_usd: Decimal | None
+
+
+@dataclass(frozen=True)
+class InvestmentReport:
+    filters: ReportFilters
+    totals: PledgeMeasures
+    by_zone: tuple[ZoneInvestment, ...]
+    by_origin: tuple[OriginInvestment, ...]
+    by_status: tuple[StatusInvestment, ...]
+    by_quarter: tuple[QuarterInvestment, ...]
+    funnel: tuple[FunnelStage, ...]
+    targets: tuple[TargetProgress, ...]
+
+
+@dataclass(frozen=True)
+class CompanyTotals:
+    registration_count: int
+    company_count: int
+
+
+@dataclass(frozen=True)
+class OriginCompanies:
+    origin: str
+    label: str
+    company_count: int
+
+
+@dataclass(frozen=True)
+class ZoneCompanies:
+    zone: str
+    zone_name: str
+    company_count: int
+    registration_count: int
+
+
+@dataclass(frozen=True)
+class SectorCompanies:
+    sector: str
+    label: str
+    company_count: int
+
+
+@dataclass(frozen=True)
+class RegistrationStatusCount:
+    status: str
+    label: str
+    registration_count: int
+    company_count: int
+
+
+@dataclass(frozen=True)
+class CompaniesReport:
+    filters: ReportFilters
+    totals: CompanyTotals
+    by_origin: tuple[OriginCompanies, ...]
+    by_zone: tuple[ZoneCompanies, ...]
+    by_sector: tuple[SectorCompanies, ...]
+    by_status: tuple[RegistrationStatusCount, ...]
+    targets: tuple[TargetProgress, ...]
+
+
+@dataclass(frozen=True)
+class ProgrammeSummary:
+    """The headline figures of the admin dashboard and the public home page."""
+
+    zone_count: int
+    zones_by_status: dict[str, int]
+    companies_by_origin: dict[str, int]
+    registrations_by_status: dict[str, int]
+    registrations_awaiting_review: int
+    pledged_usd: Decimal
+    committed_usd: Decimal
+    realized_usd: Decimal
+    pledge_count: int
+    targets: tuple[TargetProgress, ...]
 
 
 def money(value) -> Decimal:
@@ -90,7 +266,7 @@ def quarter_label(day: datetime.date) -> str:
 # Targets
 
 
-def target_progress(target: Target) -> dict:
+def target_progress(target: Target) -> TargetProgress:
     """The current value of a target's metric within its window, and the share reached."""
     if target.metric == TargetMetric.PLEDGED_USD:
         current = money(
@@ -115,40 +291,41 @@ def target_progress(target: Target) -> dict:
     share = None
     if current is not None:
         share = (Decimal(current) / target.target_value * 100).quantize(Decimal("0.1"))
-    return {
-        "slug": target.slug,
-        "name": target.name,
-        "metric": target.metric,
-        "target_value": target.target_value,
-        "baseline_value": target.baseline_value,
-        "current_value": current,
-        "percent_reached": share,
-        "start_date": target.start_date,
-        "due_date": target.due_date,
-    }
+    return TargetProgress(
+        slug=target.slug,
+        name=target.name,
+        metric=target.metric,
+        target_value=target.target_value,
+        baseline_value=target.baseline_value,
+        current_value=current,
+        percent_reached=share,
+        start_date=target.start_date,
+        due_date=target.due_date,
+    )
 
 
-def targets_progress(metrics=None) -> list[dict]:
+def targets_progress(metrics=None) -> tuple[TargetProgress, ...]:
     targets = Target.objects.all()
     if metrics is not None:
         targets = targets.filter(metric__in=metrics)
-    return [target_progress(target) for target in targets]
+    return tuple(target_progress(target) for target in targets)
 
 
 # ---------------------------------------------------------------------------
 # Rollout
 
 
-def rollout_report(filters: ReportFilters = PROGRAMME) -> dict:
+def rollout_report(filters: ReportFilters = PROGRAMME) -> RolloutReport:
     """Zones by status and province, openings by quarter (planned against actual), targets."""
     zones = Zone.objects.filter(filters.zone_q())
     counts = zones.count_by_status()
-    by_status = [
-        {"status": status, "label": label, "zone_count": counts[status]}
+    by_status = tuple(
+        ZoneStatusCount(status=status, label=label, zone_count=counts[status])
         for status, label in ZoneStatus.choices
-    ]
-    by_province = list(
-        zones.order_by("province")
+    )
+    by_province = tuple(
+        ProvinceRollout(**row)
+        for row in zones.order_by("province")
         .values("province")
         .annotate(
             zone_count=Count("pk"),
@@ -177,17 +354,16 @@ def rollout_report(filters: ReportFilters = PROGRAMME) -> dict:
         actual_openings={row["quarter"]: row["n"] for row in actual},
         zero=0,
     )
-    return {
-        "filters": filters.as_dict(),
-        "totals": {
-            "zone_count": sum(counts.values()),
-            "operational_count": counts[ZoneStatus.OPERATIONAL],
-        },
-        "by_status": by_status,
-        "by_province": by_province,
-        "openings_by_quarter": openings,
-        "targets": targets_progress(ROLLOUT_METRICS),
-    }
+    return RolloutReport(
+        filters=filters,
+        totals=RolloutTotals(
+            zone_count=sum(counts.values()), operational_count=counts[ZoneStatus.OPERATIONAL]
+        ),
+        by_status=by_status,
+        by_province=by_province,
+        openings_by_quarter=tuple(QuarterOpenings(**row) for row in openings),
+        targets=targets_progress(ROLLOUT_METRICS),
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -243,13 +419,13 @@ def pledges_in_scope(filters: ReportFilters = PROGRAMME):
     return Pledge.objects.filter(filters.zone_q("zone__"), filters.date_q("pledged_on"))
 
 
-def pledge_totals(filters: ReportFilters = PROGRAMME) -> dict:
-    """{pledged_usd, committed_usd, realized_usd, pledge_count} in one query."""
+def pledge_totals(filters: ReportFilters = PROGRAMME) -> PledgeMeasures:
+    """Pledged, committed and realised USD and the pledge count, in one query."""
     row = pledges_in_scope(filters).order_by().aggregate(**PLEDGE_MEASURES)
-    return _money_row(row)
+    return PledgeMeasures(**_money_row(row))
 
 
-def investment_report(filters: ReportFilters = PROGRAMME) -> dict:
+def investment_report(filters: ReportFilters = PROGRAMME) -> InvestmentReport:
     """Pledged, committed and realised USD: in total, by zone, origin, status and quarter."""
     pledges = pledges_in_scope(filters)
     active = pledges.active()
@@ -272,18 +448,19 @@ def investment_report(filters: ReportFilters = PROGRAMME) -> dict:
         )
         .order_by("-pledged_usd", "name")
     )
-    by_zone = [
-        {"zone": row.pop("slug"), "zone_name": row.pop("name"), **_money_row(row)} for row in zones
-    ]
+    by_zone = tuple(
+        ZoneInvestment(zone=row.pop("slug"), zone_name=row.pop("name"), **_money_row(row))
+        for row in zones
+    )
 
     origin_rows = {
         row.pop("company__origin"): _money_row(row)
         for row in pledges.order_by().values("company__origin").annotate(**PLEDGE_MEASURES)
     }
-    by_origin = [
-        {"origin": origin, "label": label, **origin_rows.get(origin, _money_row({}))}
+    by_origin = tuple(
+        OriginInvestment(origin=origin, label=label, **origin_rows.get(origin, _money_row({})))
         for origin, label in Origin.choices
-    ]
+    )
 
     status_rows = {
         row.pop("status"): row
@@ -295,14 +472,12 @@ def investment_report(filters: ReportFilters = PROGRAMME) -> dict:
             pledge_count=Count("pk"),
         )
     }
-    by_status = [
-        {
-            "status": status,
-            "label": label,
-            **_money_row(status_rows.get(status, {}), STATUS_MEASURES),
-        }
+    by_status = tuple(
+        StatusInvestment(
+            status=status, label=label, **_money_row(status_rows.get(status, {}), STATUS_MEASURES)
+        )
         for status, label in PledgeStatus.choices
-    ]
+    )
 
     pledged_by_quarter = {
         row.pop("quarter"): row
@@ -326,19 +501,19 @@ def investment_report(filters: ReportFilters = PROGRAMME) -> dict:
         zero=money(0),
     )
 
-    return {
-        "filters": filters.as_dict(),
-        "totals": pledge_totals(filters),
-        "by_zone": by_zone,
-        "by_origin": by_origin,
-        "by_status": by_status,
-        "by_quarter": by_quarter,
-        "funnel": investment_funnel(filters),
-        "targets": targets_progress(INVESTMENT_METRICS),
-    }
+    return InvestmentReport(
+        filters=filters,
+        totals=pledge_totals(filters),
+        by_zone=by_zone,
+        by_origin=by_origin,
+        by_status=by_status,
+        by_quarter=tuple(QuarterInvestment(**row) for row in by_quarter),
+        funnel=investment_funnel(filters),
+        targets=targets_progress(INVESTMENT_METRICS),
+    )
 
 
-def investment_funnel(filters: ReportFilters = PROGRAMME) -> list[dict]:
+def investment_funnel(filters: ReportFilters = PROGRAMME) -> tuple[FunnelStage, ...]:
     """From registration to pledge to realised money: how many, how many companies, how much."""
     registrations = registrations_in_scope(filters).aggregate(
         count=Count("pk"),
@@ -365,36 +540,36 @@ def investment_funnel(filters: ReportFilters = PROGRAMME) -> list[dict]:
             realized_usd=Sum("realized_usd", filter=realized, output_field=MONEY_SUM),
         )
     )
-    return [
-        {
-            "stage": "registered",
-            "label": "Interest registered",
-            "count": registrations["count"],
-            "company_count": registrations["company_count"],
-            "amount_usd": money(registrations["planned_usd"]),
-        },
-        {
-            "stage": "accepted",
-            "label": "Registration accepted",
-            "count": registrations["accepted_count"],
-            "company_count": registrations["accepted_company_count"],
-            "amount_usd": None,
-        },
+    return (
+        FunnelStage(
+            stage="registered",
+            label="Interest registered",
+            count=registrations["count"],
+            company_count=registrations["company_count"],
+            amount_usd=money(registrations["planned_usd"]),
+        ),
+        FunnelStage(
+            stage="accepted",
+            label="Registration accepted",
+            count=registrations["accepted_count"],
+            company_count=registrations["accepted_company_count"],
+            amount_usd=None,
+        ),
         *(
-            {
-                "stage": stage,
-                "label": label,
-                "count": pledges[f"{stage}_count"],
-                "company_count": pledges[f"{stage}_company_count"],
-                "amount_usd": money(pledges[f"{stage}_usd"]),
-            }
+            FunnelStage(
+                stage=stage,
+                label=label,
+                count=pledges[f"{stage}_count"],
+                company_count=pledges[f"{stage}_company_count"],
+                amount_usd=money(pledges[f"{stage}_usd"]),
+            )
             for stage, label in (
                 ("pledged", "Investment pledged"),
                 ("committed", "Pledge committed"),
                 ("realized", "Investment realised (in part or in full)"),
             )
         ),
-    ]
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -413,32 +588,33 @@ def registrations_in_scope(filters: ReportFilters = PROGRAMME):
     return registrations
 
 
-def companies_report(filters: ReportFilters = PROGRAMME) -> dict:
+def companies_report(filters: ReportFilters = PROGRAMME) -> CompaniesReport:
     """Interested companies (with a registration in scope) by origin, zone, sector and status."""
     registrations = registrations_in_scope(filters)
     companies = Company.objects.filter(Exists(registrations.filter(company=OuterRef("pk"))))
 
     origin_counts = companies.count_by_origin()
-    by_origin = [
-        {"origin": origin, "label": label, "company_count": origin_counts.get(origin, 0)}
+    by_origin = tuple(
+        OriginCompanies(origin=origin, label=label, company_count=origin_counts.get(origin, 0))
         for origin, label in Origin.choices
-    ]
-    by_sector = [
-        {
-            "sector": row["sector__slug"] or "",
-            "label": row["sector__name"] or "Sector not given",
-            "company_count": row["company_count"],
-        }
-        for row in companies.order_by("sector__name")
+    )
+    by_sector = tuple(
+        SectorCompanies(
+            sector=row["sector__slug"] or "",
+            label=row["sector__name"] or "Sector not given",
+            company_count=row["company_count"],
+        )
+        # NULLS LAST spelled out: SQLite sorts NULL first and PostgreSQL last.
+        for row in companies.order_by(F("sector__name").asc(nulls_last=True))
         .values("sector__slug", "sector__name")
         .annotate(company_count=Count("pk"))
-    ]
+    )
     # One grouped join through the registration–zone table rather than two correlated
     # counts per zone, which scanned every registration once per zone (1,063 → 87 ms at M).
     # The date range goes into the counts' FILTER so that zones without registrations stay.
     received = filters.date_q("registrations__created__date") or None
-    by_zone = [
-        {"zone": row.pop("slug"), "zone_name": row.pop("name"), **row}
+    by_zone = tuple(
+        ZoneCompanies(zone=row.pop("slug"), zone_name=row.pop("name"), **row)
         for row in Zone.objects.filter(filters.zone_q())
         .values("slug", "name")
         .annotate(
@@ -446,55 +622,55 @@ def companies_report(filters: ReportFilters = PROGRAMME) -> dict:
             registration_count=Count("registrations", filter=received),
         )
         .order_by("-company_count", "name")
-    ]
+    )
     status_rows = {
         row.pop("status"): row
         for row in registrations.values("status").annotate(
             registration_count=Count("pk"), company_count=Count("company", distinct=True)
         )
     }
-    by_status = [
-        {
-            "status": status,
-            "label": label,
-            "registration_count": status_rows.get(status, {}).get("registration_count", 0),
-            "company_count": status_rows.get(status, {}).get("company_count", 0),
-        }
+    by_status = tuple(
+        RegistrationStatusCount(
+            status=status,
+            label=label,
+            registration_count=status_rows.get(status, {}).get("registration_count", 0),
+            company_count=status_rows.get(status, {}).get("company_count", 0),
+        )
         for status, label in RegistrationStatus.choices
-    ]
+    )
     totals = registrations.aggregate(
         registration_count=Count("pk"), company_count=Count("company", distinct=True)
     )
-    return {
-        "filters": filters.as_dict(),
-        "totals": totals,
-        "by_origin": by_origin,
-        "by_zone": by_zone,
-        "by_sector": by_sector,
-        "by_status": by_status,
-        "targets": targets_progress(COMPANY_METRICS),
-    }
+    return CompaniesReport(
+        filters=filters,
+        totals=CompanyTotals(**totals),
+        by_origin=by_origin,
+        by_zone=by_zone,
+        by_sector=by_sector,
+        by_status=by_status,
+        targets=targets_progress(COMPANY_METRICS),
+    )
 
 
 # ---------------------------------------------------------------------------
 # Headline figures (admin dashboard, public home page)
 
 
-def programme_summary() -> dict:
+def programme_summary() -> ProgrammeSummary:
     """Headline figures: zones by status, companies by origin, money pledged and realised."""
     totals = pledge_totals(PROGRAMME)
-    return {
-        "zone_count": Zone.objects.count(),
-        "zones_by_status": Zone.objects.count_by_status(),
-        "companies_by_origin": Company.objects.count_by_origin(),
-        "registrations_by_status": InterestRegistration.objects.count_by_status(),
-        "registrations_awaiting_review": InterestRegistration.objects.awaiting_review().count(),
-        "pledged_usd": totals["pledged_usd"],
-        "committed_usd": totals["committed_usd"],
-        "realized_usd": totals["realized_usd"],
-        "pledge_count": totals["pledge_count"],
-        "targets": targets_progress(),
-    }
+    return ProgrammeSummary(
+        zone_count=Zone.objects.count(),
+        zones_by_status=Zone.objects.count_by_status(),
+        companies_by_origin=Company.objects.count_by_origin(),
+        registrations_by_status=InterestRegistration.objects.count_by_status(),
+        registrations_awaiting_review=InterestRegistration.objects.awaiting_review().count(),
+        pledged_usd=totals.pledged_usd,
+        committed_usd=totals.committed_usd,
+        realized_usd=totals.realized_usd,
+        pledge_count=totals.pledge_count,
+        targets=targets_progress(),
+    )
 
 
 # ---------------------------------------------------------------------------

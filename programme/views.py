@@ -1,5 +1,7 @@
 """The public home page: the programme's headline figures and the zones attracting most money."""
 
+from dataclasses import asdict
+
 from django.shortcuts import render
 
 from companies.choices import Origin
@@ -17,7 +19,7 @@ HOME_FEATURED_ZONES = 6
 def home(request):
     """Headline figures from the shared programme report, and the zones attracting most money."""
     summary = programme_summary()
-    zones_by_status = summary["zones_by_status"]
+    zones_by_status = summary.zones_by_status
     status_bars = [
         {"status": status, **row}
         for status, row in zip(
@@ -28,10 +30,10 @@ def home(request):
             strict=True,
         )
     ]
-    companies = summary["companies_by_origin"]
+    companies = summary.companies_by_origin
     company_total = sum(companies.values())
     pledged_target = next(
-        (t for t in summary["targets"] if t["metric"] == TargetMetric.PLEDGED_USD), None
+        (t for t in summary.targets if t.metric == TargetMetric.PLEDGED_USD), None
     )
     featured_zones = (
         zones_with_pledge_totals(Zone.objects.open_for_registration().select_related("developer"))
@@ -45,15 +47,15 @@ def home(request):
         "domestic_percent": percent(companies.get(Origin.DOMESTIC, 0), company_total),
         "pledged_target": pledged_target,
         "pledged_percent_bar": progress_percent(
-            pledged_target["percent_reached"] if pledged_target else None
+            pledged_target.percent_reached if pledged_target else None
         ),
         "other_targets": [
             {
-                **target,
-                "bar_percent": progress_percent(target["percent_reached"]),
-                "is_money": target["metric"] in MONEY_METRICS,
+                **asdict(target),
+                "bar_percent": progress_percent(target.percent_reached),
+                "is_money": target.metric in MONEY_METRICS,
             }
-            for target in summary["targets"]
+            for target in summary.targets
             if target is not pledged_target
         ],
         "featured_zones": featured_zones,

@@ -5,6 +5,7 @@ import os
 import shutil
 import subprocess
 import sys
+from dataclasses import asdict
 from pathlib import Path
 
 import psycopg
@@ -27,7 +28,7 @@ DUMP_OPTIONS = {
 
 
 def figures():
-    return json.loads(json.dumps(programme_summary(), cls=DjangoJSONEncoder))
+    return json.loads(json.dumps(asdict(programme_summary()), cls=DjangoJSONEncoder))
 
 
 @pytest.mark.slow
@@ -77,9 +78,10 @@ def test_pg_dump_and_pg_restore_round_trip_leaves_every_figure_identical(tmp_pat
                 "manage.py",
                 "shell",
                 "-c",
-                "import json; from django.core.serializers.json import DjangoJSONEncoder; "
+                "import json; from dataclasses import asdict; "
+                "from django.core.serializers.json import DjangoJSONEncoder; "
                 "from programme.reports import programme_summary; "
-                "print(json.dumps(programme_summary(), cls=DjangoJSONEncoder))",
+                "print(json.dumps(asdict(programme_summary()), cls=DjangoJSONEncoder))",
             ],
             cwd=PROJECT,
             env=dict(environment, DATABASE_URL=target),

@@ -244,6 +244,10 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": "/api/v1/",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema.postprocess_for_openapi_30",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "ZoneStatusEnum": "zones.choices.ZoneStatus",
         "PledgeStatusEnum": "investments.choices.PledgeStatus",

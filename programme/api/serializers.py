@@ -4,7 +4,7 @@ from rest_framework import serializers
 
 from api.fields import MoneyField
 from core.query import by_slug_or_id
-from programme.reports import ReportFilters
+from programme import reports
 from zones.models import Zone
 
 # ---------------------------------------------------------------------------
@@ -39,9 +39,9 @@ class ReportQuerySerializer(serializers.Serializer):
             )
         return attrs
 
-    def to_filters(self) -> ReportFilters:
+    def to_filters(self) -> reports.ReportFilters:
         data = self.validated_data
-        return ReportFilters(
+        return reports.ReportFilters(
             zone_ids=data.get("zone", ()),
             province=data.get("province", ""),
             date_from=data.get("date_from"),
@@ -50,10 +50,14 @@ class ReportQuerySerializer(serializers.Serializer):
 
 
 # ---------------------------------------------------------------------------
-# Report bodies
+# Report bodies: how each report shape (`shape`, a dataclass of programme.reports) is
+# written as JSON, and so as CSV. A test keeps each serializer's fields equal to its
+# shape's, in order.
 
 
 class ReportFiltersSerializer(serializers.Serializer):
+    shape = reports.ReportFilters
+
     zone_ids = serializers.ListField(child=serializers.IntegerField())
     province = serializers.CharField(allow_blank=True)
     date_from = serializers.DateField(allow_null=True)
@@ -61,6 +65,8 @@ class ReportFiltersSerializer(serializers.Serializer):
 
 
 class TargetProgressSerializer(serializers.Serializer):
+    shape = reports.TargetProgress
+
     slug = serializers.CharField()
     name = serializers.CharField()
     metric = serializers.CharField()
@@ -77,12 +83,16 @@ class TargetProgressSerializer(serializers.Serializer):
 
 
 class StatusCountSerializer(serializers.Serializer):
+    shape = reports.ZoneStatusCount
+
     status = serializers.CharField()
     label = serializers.CharField()
     zone_count = serializers.IntegerField()
 
 
 class ProvinceRolloutSerializer(serializers.Serializer):
+    shape = reports.ProvinceRollout
+
     province = serializers.CharField()
     zone_count = serializers.IntegerField()
     operational_count = serializers.IntegerField()
@@ -90,6 +100,8 @@ class ProvinceRolloutSerializer(serializers.Serializer):
 
 
 class QuarterOpeningsSerializer(serializers.Serializer):
+    shape = reports.QuarterOpenings
+
     quarter = serializers.CharField(help_text="e.g. 2026-Q3")
     quarter_start = serializers.DateField()
     planned_openings = serializers.IntegerField(help_text="Zones due to open (target date).")
@@ -97,11 +109,15 @@ class QuarterOpeningsSerializer(serializers.Serializer):
 
 
 class RolloutTotalsSerializer(serializers.Serializer):
+    shape = reports.RolloutTotals
+
     zone_count = serializers.IntegerField()
     operational_count = serializers.IntegerField()
 
 
 class RolloutReportSerializer(serializers.Serializer):
+    shape = reports.RolloutReport
+
     filters = ReportFiltersSerializer()
     totals = RolloutTotalsSerializer()
     by_status = StatusCountSerializer(many=True)
@@ -111,6 +127,8 @@ class RolloutReportSerializer(serializers.Serializer):
 
 
 class PledgeMeasuresSerializer(serializers.Serializer):
+    shape = reports.PledgeMeasures
+
     pledged_usd = MoneyField(help_text="Cancelled pledges excluded.")
     committed_usd = MoneyField(help_text="Committed, in progress or realised pledges.")
     realized_usd = MoneyField(help_text="Disbursed so far.")
@@ -118,16 +136,22 @@ class PledgeMeasuresSerializer(serializers.Serializer):
 
 
 class ZoneInvestmentSerializer(PledgeMeasuresSerializer):
+    shape = reports.ZoneInvestment
+
     zone = serializers.CharField(help_text="Zone slug")
     zone_name = serializers.CharField()
 
 
 class OriginInvestmentSerializer(PledgeMeasuresSerializer):
+    shape = reports.OriginInvestment
+
     origin = serializers.CharField()
     label = serializers.CharField()
 
 
 class StatusInvestmentSerializer(serializers.Serializer):
+    shape = reports.StatusInvestment
+
     status = serializers.CharField()
     label = serializers.CharField()
     amount_usd = MoneyField()
@@ -136,6 +160,8 @@ class StatusInvestmentSerializer(serializers.Serializer):
 
 
 class QuarterInvestmentSerializer(serializers.Serializer):
+    shape = reports.QuarterInvestment
+
     quarter = serializers.CharField(help_text="e.g. 2026-Q1")
     quarter_start = serializers.DateField()
     pledged_usd = MoneyField(help_text="By quarter of the pledge date.")
@@ -144,6 +170,8 @@ class QuarterInvestmentSerializer(serializers.Serializer):
 
 
 class FunnelStageSerializer(serializers.Serializer):
+    shape = reports.FunnelStage
+
     stage = serializers.ChoiceField(
         choices=("registered", "accepted", "pledged", "committed", "realized")
     )
@@ -157,6 +185,8 @@ class FunnelStageSerializer(serializers.Serializer):
 
 
 class InvestmentReportSerializer(serializers.Serializer):
+    shape = reports.InvestmentReport
+
     filters = ReportFiltersSerializer()
     totals = PledgeMeasuresSerializer()
     by_zone = ZoneInvestmentSerializer(many=True)
@@ -168,17 +198,23 @@ class InvestmentReportSerializer(serializers.Serializer):
 
 
 class CompanyTotalsSerializer(serializers.Serializer):
+    shape = reports.CompanyTotals
+
     registration_count = serializers.IntegerField()
     company_count = serializers.IntegerField()
 
 
 class OriginCompaniesSerializer(serializers.Serializer):
+    shape = reports.OriginCompanies
+
     origin = serializers.CharField()
     label = serializers.CharField()
     company_count = serializers.IntegerField()
 
 
 class ZoneCompaniesSerializer(serializers.Serializer):
+    shape = reports.ZoneCompanies
+
     zone = serializers.CharField(help_text="Zone slug")
     zone_name = serializers.CharField()
     company_count = serializers.IntegerField()
@@ -186,12 +222,16 @@ class ZoneCompaniesSerializer(serializers.Serializer):
 
 
 class SectorCompaniesSerializer(serializers.Serializer):
+    shape = reports.SectorCompanies
+
     sector = serializers.CharField(allow_blank=True, help_text="Sector slug; blank if not given.")
     label = serializers.CharField()
     company_count = serializers.IntegerField()
 
 
 class RegistrationStatusSerializer(serializers.Serializer):
+    shape = reports.RegistrationStatusCount
+
     status = serializers.CharField()
     label = serializers.CharField()
     registration_count = serializers.IntegerField()
@@ -199,6 +239,8 @@ class RegistrationStatusSerializer(serializers.Serializer):
 
 
 class CompaniesReportSerializer(serializers.Serializer):
+    shape = reports.CompaniesReport
+
     filters = ReportFiltersSerializer()
     totals = CompanyTotalsSerializer()
     by_origin = OriginCompaniesSerializer(many=True)

@@ -388,8 +388,8 @@ def test_dashboard_shows_the_programme_summary(client, staff_user):
     client.force_login(staff_user)
     response = client.get(reverse("admin:index"))
     dashboard = response.context["dashboard"]
-    assert dashboard["summary"]["zones_by_status"]["operational"] == 1
-    assert dashboard["summary"]["pledged_usd"] == Decimal("1250000.00")
+    assert dashboard["summary"].zones_by_status["operational"] == 1
+    assert dashboard["summary"].pledged_usd == Decimal("1250000.00")
     content = response.content.decode()
     assert "$1,250,000" in content
     assert "Private investment in two years" in content

@@ -393,12 +393,12 @@ def test_invalid_report_filters_are_400_with_field_errors(api_client, db, name, 
 def test_programme_summary_agrees_with_the_investment_report(api_client, programme):
     summary = reports.programme_summary()
     totals = api_client.get("/api/v1/reports/investment/").json()["totals"]
-    assert as_money(summary["pledged_usd"]) == totals["pledged_usd"]
-    assert as_money(summary["committed_usd"]) == totals["committed_usd"]
-    assert as_money(summary["realized_usd"]) == totals["realized_usd"]
-    assert summary["pledge_count"] == totals["pledge_count"]
-    assert summary["zones_by_status"]["operational"] == 1
-    assert {t["slug"] for t in summary["targets"]} == {"pledged-1-5bn", "twelve-zones"}
+    assert as_money(summary.pledged_usd) == totals["pledged_usd"]
+    assert as_money(summary.committed_usd) == totals["committed_usd"]
+    assert as_money(summary.realized_usd) == totals["realized_usd"]
+    assert summary.pledge_count == totals["pledge_count"]
+    assert summary.zones_by_status["operational"] == 1
+    assert {t.slug for t in summary.targets} == {"pledged-1-5bn", "twelve-zones"}
 
 
 def test_aggregate_filters_agree_with_the_pledge_querysets(programme):

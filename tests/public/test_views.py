@@ -50,10 +50,10 @@ def test_home_shows_the_headline_figures(client, programme):
 
     assert response.status_code == 200
     summary = response.context["summary"]
-    assert summary["zone_count"] == 4
-    assert summary["zones_by_status"]["operational"] == 1
-    assert summary["companies_by_origin"] == {"domestic": 2, "global": 1}
-    assert summary["pledged_usd"] == Decimal("600000000")
+    assert summary.zone_count == 4
+    assert summary.zones_by_status["operational"] == 1
+    assert summary.companies_by_origin == {"domestic": 2, "global": 1}
+    assert summary.pledged_usd == Decimal("600000000")
     assert "US$600.0 million" in html
     assert "40.0% of the US$1.5 billion target" in html
     assert "Zones operational" in html  # the other targets are listed too
