@@ -302,6 +302,10 @@ IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 # Imports are recorded row by row by django-simple-history; the admin log keeps one entry a row.
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 
+# --- Registrations (companies.rules) ---
+# ISO 3166-1 code of the programme's country: a "domestic" company must be registered here.
+PROGRAMME_COUNTRY = os.environ.get("PROGRAMME_COUNTRY", "PK").strip().upper()
+
 # --- Public site ---
 # Interest-form submissions allowed per client address, in django-ratelimit's
 # "count/period" syntax ("20/h", "5/10m"). Counted in the default cache: with several
