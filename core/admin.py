@@ -9,6 +9,8 @@ from django.http import HttpResponseRedirect
 from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
+from .export_formats import EXPORT_FORMATS
+
 
 class ServiceErrorsAsMessagesMixin:
     """Turn a service's ValidationError raised while saving into an error message.
@@ -47,7 +49,13 @@ class PledgeTotalsColumnsMixin:
 
 
 class RegistryImportExportAdmin(ImportExportModelAdmin):
-    """Import that is all or nothing, also when the confirmed file differs from the preview."""
+    """Import that is all or nothing, also when the confirmed file differs from the preview.
+
+    Exports never carry a live spreadsheet formula (core.export_formats): names arrive from the
+    public form and the API.
+    """
+
+    export_formats = EXPORT_FORMATS
 
     def get_import_data_kwargs(self, **kwargs):
         kwargs = super().get_import_data_kwargs(**kwargs)

@@ -307,6 +307,7 @@ IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 # Imports are recorded row by row by django-simple-history; the admin log keeps one entry a row.
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
+# Export formats: core.export_formats (no live spreadsheet formulae), set on the admin base class.
 
 # --- Registrations (companies.rules) ---
 # ISO 3166-1 code of the programme's country: a "domestic" company must be registered here.
