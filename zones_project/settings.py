@@ -102,8 +102,12 @@ AXES_RESET_ON_SUCCESS = True
 # partner keys are not affected).
 STAFF_IDLE_TIMEOUT_MINUTES = int(os.environ.get("STAFF_IDLE_TIMEOUT_MINUTES", "30"))
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-# Behind the proxy the client address is the first X-Forwarded-For entry.
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+AXES_CLIENT_IP_CALLABLE = "core.client_ip.client_ip"
+
+# Reverse proxies in front of the app, each appending the address it saw to X-Forwarded-For
+# (README "Deploying"). 0: the header is ignored, so a client cannot pick its own address.
+# core.client_ip applies it for the login lockout, the public form's limit and API throttles.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 
 ROOT_URLCONF = "zones_project.urls"
 
@@ -225,9 +229,8 @@ REST_FRAMEWORK = {
         "partner": os.environ.get("API_PARTNER_RATE", "1200/minute"),
         "user": os.environ.get("API_USER_RATE", "600/minute"),
     },
-    # Proxies in front of the app whose X-Forwarded-For entries are trusted (0: use the
-    # socket address, so that a client cannot dodge the anonymous limit with a header).
-    "NUM_PROXIES": int(os.environ.get("API_NUM_PROXIES", "0")),
+    # The client address of the anonymous limit: api.throttling uses core.client_ip
+    # (TRUSTED_PROXY_COUNT), the same rule as the login lockout and the public form.
     "EXCEPTION_HANDLER": "api.exceptions.api_exception_handler",
     "DEFAULT_PAGINATION_CLASS": "api.pagination.StandardPagination",
     "PAGE_SIZE": 50,
@@ -318,9 +321,8 @@ PROGRAMME_COUNTRY = os.environ.get("PROGRAMME_COUNTRY", "PK").strip().upper()
 # "count/period" syntax ("20/h", "5/10m"). Counted in the default cache: with several
 # server processes set CACHE_URL to a shared cache so the limit is shared too.
 PUBLIC_REGISTRATION_RATE = os.environ.get("PUBLIC_REGISTRATION_RATE", "20/h")
-# Behind a reverse proxy, the request header holding the client's single address
-# (for example HTTP_X_REAL_IP); unset means REMOTE_ADDR.
-RATELIMIT_IP_META_KEY = os.environ.get("RATELIMIT_IP_META_KEY") or None
+# The client address, through TRUSTED_PROXY_COUNT proxies.
+RATELIMIT_IP_META_KEY = "core.client_ip.client_ip"
 RATELIMIT_VIEW = "companies.views.rate_limited"
 # The same company, contact email and zones sent again from the web within this many
 # seconds is treated as a repeat of the first registration, not a new one.
