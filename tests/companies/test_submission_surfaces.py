@@ -272,3 +272,32 @@ def test_import_joins_a_duplicate_company_and_changes_nothing(tmp_path, open_zon
     assert (registration.company, registration.channel) == (existing[0], "import")
     assert registration.submitted_company_name == "ACME LIMITED"
     assert_unchanged(existing)
+
+
+def test_admin_shows_what_was_submitted_read_only(client, staff_user, open_zone, existing):
+    post_api_client = APIClient()
+    _key, raw = PartnerKey.objects.create_key(name="Another partner", organisation="X")
+    post_api_client.credentials(HTTP_AUTHORIZATION=f"Api-Key {raw}")
+    assert post_api(post_api_client, submission([open_zone.slug], **DUPLICATE)).status_code == 201
+    registration = InterestRegistration.objects.get()
+    client.force_login(staff_user)
+    url = reverse("admin:companies_interestregistration_change", args=(registration.pk,))
+    page = client.get(url)
+    form = page.context["adminform"].form
+    assert "submitted_contact_name" not in form.fields  # shown, never editable
+    html = page.content.decode()
+    assert "As submitted" in html
+    assert "Someone Else" in html and "+1 555 0100" in html and "ACME LIMITED" in html
+    # Saving the change form cannot rewrite them either.
+    client.post(
+        url,
+        {
+            "company": existing[0].pk,
+            "contact": existing[1].pk,
+            "zones": [open_zone.pk],
+            "submitted_contact_name": "Overwritten",
+            "message": "",
+        },
+    )
+    registration.refresh_from_db()
+    assert registration.submitted_contact_name == "Someone Else"
