@@ -72,6 +72,18 @@ class RequestSizeLimitMiddleware:
         return False
 
 
+STAFF_ACTIVITY_KEY = "staff_last_activity"
+
+
+def mark_staff_sign_in(sender, request, user, **kwargs):
+    """Start a staff session's idle clock at sign-in (the user_logged_in signal).
+
+    The session is saved with the sign-in anyway, so the first pages need no extra write.
+    """
+    if user.is_staff and hasattr(request, "session"):
+        request.session[STAFF_ACTIVITY_KEY] = time.time()
+
+
 class StaffIdleTimeoutMiddleware:
     """Sign staff out after STAFF_IDLE_TIMEOUT_MINUTES without a request.
 
@@ -79,7 +91,7 @@ class StaffIdleTimeoutMiddleware:
     machine must not last the cookie's two weeks. Other signed-in users are left alone.
     """
 
-    SESSION_KEY = "staff_last_activity"
+    SESSION_KEY = STAFF_ACTIVITY_KEY
     # Refresh the timestamp at most once a minute, so that reading pages does not write
     # the session on every request.
     REFRESH_SECONDS = 60
