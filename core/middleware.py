@@ -37,7 +37,8 @@ class RequestSizeLimitMiddleware:
     body is first read, which happens in CSRF checks, parsers or views and ends as an HTML 400
     with a traceback in the security log. Here the limit is applied before anything reads the
     body, the way Django itself counts it: the whole body for non-multipart requests (JSON,
-    urlencoded), the non-file fields for multipart ones, so admin file imports still work.
+    urlencoded) and for the API, the non-file fields for multipart forms, so admin file imports
+    still work.
     """
 
     def __init__(self, get_response):
@@ -63,7 +64,9 @@ class RequestSizeLimitMiddleware:
             declared = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
             declared = 0
-        if request.content_type != "multipart/form-data":
+        # The API takes JSON only, and DRF must find a multipart body unread to refuse it with
+        # a 415; so there, and for every non-multipart body, the whole body counts.
+        if request.content_type != "multipart/form-data" or request.path.startswith(API_PREFIX):
             return declared > limit
         try:
             request.POST  # noqa: B018 - parsing counts the non-file fields against the limit

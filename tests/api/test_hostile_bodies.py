@@ -74,3 +74,11 @@ def test_a_body_over_the_limit_that_reaches_the_view_is_a_413(settings):
     response = InterestRegistrationViewSet.as_view({"post": "create"})(request)
     assert response.status_code == 413
     assert response.data["code"] == "request_too_large"
+
+
+def test_an_oversized_multipart_body_is_a_json_413(partner_client):
+    response = partner_client.post(
+        URL, {"message": "x" * (3 * 1024 * 1024)}, HTTP_IDEMPOTENCY_KEY="k-3"
+    )
+    assert response.status_code == 413
+    assert response.json()["code"] == "request_too_large"
