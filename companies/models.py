@@ -138,9 +138,10 @@ class InterestRegistration(TimeStampedModel):
     # What an unverified submission said about the company and its contact. A submission never
     # rewrites an existing Company or Contact (anyone can type any company's name and email),
     # so the reviewer compares these with what staff hold.
-    submitted_company_name = models.CharField(max_length=200, blank=True)
-    submitted_contact_name = models.CharField(max_length=200, blank=True)
-    submitted_contact_phone = models.CharField(max_length=40, blank=True)
+    # db_default: bulk writers (generate_data's COPY) that do not name these columns.
+    submitted_company_name = models.CharField(max_length=200, blank=True, db_default="")
+    submitted_contact_name = models.CharField(max_length=200, blank=True, db_default="")
+    submitted_contact_phone = models.CharField(max_length=40, blank=True, db_default="")
     # Maker-checker: who entered it (staff channel) may not be who accepts it.
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

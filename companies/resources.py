@@ -169,6 +169,8 @@ class InterestRegistrationResource(resources.ModelResource):
                 continue
             if name in self.TEXT_FIELDS:
                 value = "" if value is None else str(value).strip()
+            if name == "country":
+                value = value.upper()  # ISO codes, however the spreadsheet spelled them
             submission[name] = value
         if errors:
             raise ValidationError(errors)

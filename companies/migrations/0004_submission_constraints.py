@@ -63,32 +63,32 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="historicalinterestregistration",
             name="submitted_company_name",
-            field=models.CharField(blank=True, max_length=200),
+            field=models.CharField(blank=True, db_default="", max_length=200),
         ),
         migrations.AddField(
             model_name="historicalinterestregistration",
             name="submitted_contact_name",
-            field=models.CharField(blank=True, max_length=200),
+            field=models.CharField(blank=True, db_default="", max_length=200),
         ),
         migrations.AddField(
             model_name="historicalinterestregistration",
             name="submitted_contact_phone",
-            field=models.CharField(blank=True, max_length=40),
+            field=models.CharField(blank=True, db_default="", max_length=40),
         ),
         migrations.AddField(
             model_name="interestregistration",
             name="submitted_company_name",
-            field=models.CharField(blank=True, max_length=200),
+            field=models.CharField(blank=True, db_default="", max_length=200),
         ),
         migrations.AddField(
             model_name="interestregistration",
             name="submitted_contact_name",
-            field=models.CharField(blank=True, max_length=200),
+            field=models.CharField(blank=True, db_default="", max_length=200),
         ),
         migrations.AddField(
             model_name="interestregistration",
             name="submitted_contact_phone",
-            field=models.CharField(blank=True, max_length=40),
+            field=models.CharField(blank=True, db_default="", max_length=40),
         ),
         migrations.RunPython(refuse_rows_over_the_limits, migrations.RunPython.noop),
         migrations.AddConstraint(

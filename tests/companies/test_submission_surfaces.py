@@ -301,3 +301,9 @@ def test_admin_shows_what_was_submitted_read_only(client, staff_user, open_zone,
     )
     registration.refresh_from_db()
     assert registration.submitted_contact_name == "Someone Else"
+
+
+def test_import_reads_country_codes_in_any_case(tmp_path, open_zone):
+    path = import_file(tmp_path, submission([open_zone.slug], origin="domestic", country="pk"))
+    call_command("import_records", "registrations", str(path), verbosity=0)
+    assert InterestRegistration.objects.get().company.country.code == "PK"
