@@ -6,6 +6,7 @@
 """
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from rest_framework import exceptions, serializers
@@ -36,9 +37,18 @@ class ErrorSerializer(serializers.Serializer):
     )
 
 
+class RequestTooLarge(exceptions.APIException):
+    status_code = 413
+    default_code = "request_too_large"
+    default_detail = "The request body is larger than this service accepts. Send less data."
+
+
 def api_exception_handler(exc, context):
     """DRF's handler, reshaped; also turns a service's Django ValidationError into a 400."""
-    if isinstance(exc, DjangoValidationError):
+    if isinstance(exc, RequestDataTooBig):
+        # core.middleware answers declared oversized bodies first; this covers the rest.
+        exc = RequestTooLarge()
+    elif isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(_django_errors(exc))
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound(str(exc) or None)

@@ -2,11 +2,17 @@
 
 from rest_framework import throttling
 
+from core.client_ip import client_ip
+
 from .permissions import is_partner
 
 
 class AnonymousRateThrottle(throttling.AnonRateThrottle):
     """Anonymous callers, by IP address; partners are counted per key instead."""
+
+    def get_ident(self, request):
+        # Through TRUSTED_PROXY_COUNT proxies, as the login lockout and the public form count.
+        return client_ip(request)
 
     def get_cache_key(self, request, view):
         if is_partner(request):

@@ -2,7 +2,6 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -10,12 +9,16 @@ from django.urls import path, reverse
 from django_countries.filters import CountryFilter
 from simple_history.admin import SimpleHistoryAdmin
 
-from core.admin import HistoryImportExportAdmin, PledgeTotalsColumnsMixin, ReadOnlyTabularInline
+from core.admin import (
+    HistoryImportExportAdmin,
+    PledgeTotalsColumnsMixin,
+    ReadOnlyTabularInline,
+    ServiceErrorsAsMessagesMixin,
+)
 from core.paginators import EstimatedCountPaginator
 from investments.models import Pledge
 from investments.selectors import companies_with_pledge_totals
 
-from . import notifications
 from .choices import (
     REGISTRATION_STATUS_TRANSITIONS,
     REVIEW_STEPS,
@@ -24,7 +27,7 @@ from .choices import (
 )
 from .models import Company, Contact, InterestRegistration
 from .resources import CompanyResource
-from .services import registration_transition
+from .services import registration_check, registration_submit, registration_transition
 
 # Created by programme/migrations/0001_roles.py and given to the Reviewer group.
 REVIEW_PERMISSION = "companies.review_interestregistration"
@@ -38,6 +41,9 @@ SERVICE_OWNED_FIELDS = (
     "reviewer",
     "reviewed_at",
     "review_note",
+    "submitted_company_name",
+    "submitted_contact_name",
+    "submitted_contact_phone",
 )
 
 
@@ -153,12 +159,35 @@ class RegistrationAdminForm(forms.ModelForm):
             "message",
         )
 
+    # The service reports on the company's origin and country; staff picked the company.
+    COMPANY_ERROR_FIELDS = ("company_name", "origin", "country")
+
     def clean(self):
         cleaned = super().clean()
         company, contact = cleaned.get("company"), cleaned.get("contact")
         if company and contact and contact.company_id != company.pk:
             self.add_error("contact", f"{contact.name} is a contact of another company.")
+        elif company and "zones" in cleaned and self.instance._state.adding:
+            # The service's own rules, beside the fields, with what staff typed kept;
+            # registration_submit() checks them again when it saves.
+            try:
+                registration_check(
+                    zones=cleaned["zones"],
+                    company=company,
+                    contact=contact,
+                    planned_investment_usd=cleaned.get("planned_investment_usd"),
+                    planned_jobs=cleaned.get("planned_jobs"),
+                    message=cleaned.get("message") or "",
+                )
+            except ValidationError as error:
+                self.add_service_errors(error)
         return cleaned
+
+    def add_service_errors(self, error: ValidationError):
+        for field, errors in error.error_dict.items():
+            if field in self.COMPANY_ERROR_FIELDS:
+                field = "company"
+            self.add_error(field if field in self.fields else None, errors)
 
 
 class ReviewNoteForm(forms.Form):
@@ -170,7 +199,7 @@ class ReviewNoteForm(forms.Form):
 
 
 @admin.register(InterestRegistration)
-class InterestRegistrationAdmin(SimpleHistoryAdmin):
+class InterestRegistrationAdmin(ServiceErrorsAsMessagesMixin, SimpleHistoryAdmin):
     form = RegistrationAdminForm
     list_display = (
         "reference",
@@ -200,11 +229,23 @@ class InterestRegistrationAdmin(SimpleHistoryAdmin):
         "reviewer",
         "reviewed_at",
         "review_note",
+        "submitted_company_name",
+        "submitted_contact_name",
+        "submitted_contact_phone",
         "created",
         "updated",
     )
     fieldsets = (
         (None, {"fields": ("reference", "company", "contact", "zones")}),
+        (
+            "As submitted (unverified; never copied onto the company or contact)",
+            {
+                "fields": (
+                    "submitted_company_name",
+                    ("submitted_contact_name", "submitted_contact_phone"),
+                )
+            },
+        ),
         ("Plans", {"fields": ("planned_investment_usd", "planned_jobs", "target_date", "message")}),
         (
             "Review",
@@ -238,17 +279,29 @@ class InterestRegistrationAdmin(SimpleHistoryAdmin):
             current = InterestRegistration.objects.get(pk=obj.pk)
             for field in SERVICE_OWNED_FIELDS:
                 setattr(obj, field, getattr(current, field))
-        else:
-            # Maker-checker: the staff member who enters it may not be the one who accepts it.
-            obj.channel = RegistrationChannel.STAFF
-            obj.submitted_by = request.user
-        super().save_model(request, obj, form, change)
+            super().save_model(request, obj, form, change)
+            return
+        # The same service as the public form, the API and the importer (companies.rules);
+        # submitted_by is the maker of maker-checker.
+        data = form.cleaned_data
+        registration = registration_submit(
+            channel=RegistrationChannel.STAFF,
+            company=data["company"],
+            contact=data.get("contact"),
+            zones=data["zones"],
+            planned_investment_usd=data.get("planned_investment_usd"),
+            planned_jobs=data.get("planned_jobs"),
+            target_date=data.get("target_date"),
+            message=data.get("message") or "",
+            submitted_by=request.user,
+        )
+        obj.pk = registration.pk
+        obj.refresh_from_db()
 
     def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        if not change:
-            registration = form.instance
-            transaction.on_commit(lambda: notifications.registration_received(registration))
+        # A new registration's zones were set by registration_submit().
+        if change:
+            super().save_related(request, form, formsets, change)
 
     # --- review ----------------------------------------------------------------------------
 

@@ -1,13 +1,13 @@
 """The public interest-registration form.
 
-The form only checks what a person typed; companies.services.registration_submit
-does the writing (company matching, contact, registration and zones in one
-transaction), so the web form, the API and the admin share one set of rules.
+The form only parses what a person typed (types, formats, lengths of single fields);
+companies.services.registration_submit decides what a registration may contain (companies.rules)
+and does the writing, so the web form, the API, the admin and the importer give the same answer.
+The view shows the service's objections on the page, by field, with the typed values kept.
 """
 
 import re
 import unicodedata
-from decimal import Decimal
 
 from django import forms
 from django.core import signing
@@ -19,12 +19,8 @@ from django_countries import countries
 from core.query import by_slug_or_id
 from zones.models import Sector, Zone
 
+from . import rules
 from .choices import Origin
-from .normalize import normalize_company_name
-
-# A person can compare this many zones in one registration; more is a bot or a mistake,
-# and the bound keeps the zone look-up to one small query.
-MAX_ZONES_PER_REGISTRATION = 20
 
 # The one-time token in each rendered form: signed (so it cannot be forged) and short-lived.
 FORM_TOKEN_SALT = "public-register-form-token"  # noqa: S105 - a namespace, not a secret
@@ -91,7 +87,11 @@ class SlugOrIdChoiceField(forms.ModelChoiceField):
 
 
 class ZoneChoiceField(forms.ModelMultipleChoiceField):
-    """One or more zones, each named by its slug or its numeric id (both are in the contract)."""
+    """One or more zones, each named by its slug or its numeric id (both are in the contract).
+
+    The choices offered are the open zones; a value naming any existing zone is accepted here,
+    so that a closed one reaches the service and is refused with the same words as on the API.
+    """
 
     def _check_values(self, value):
         try:
@@ -100,12 +100,12 @@ class ZoneChoiceField(forms.ModelMultipleChoiceField):
             raise ValidationError(
                 self.error_messages["invalid_list"], code="invalid_list"
             ) from None
-        if len(values) > MAX_ZONES_PER_REGISTRATION:
-            raise ValidationError(
-                f"Choose at most {MAX_ZONES_PER_REGISTRATION} zones in one registration.",
-                code="too_many",
-            )
-        zones, unknown = by_slug_or_id(self.queryset, sorted(values))
+        # Before the look-up, so that thousands of values cost no query.
+        try:
+            rules.check_zone_count(len(values))
+        except ValidationError as error:
+            raise ValidationError(error.error_dict["zones"]) from None
+        zones, unknown = by_slug_or_id(Zone.objects.all(), sorted(values))
         if unknown:
             raise ValidationError(
                 self.error_messages["invalid_choice"], code="invalid_choice", params={}
@@ -183,15 +183,13 @@ class InterestRegistrationForm(forms.Form):
         help_text="Choose one or more.",
         error_messages={
             "required": "Choose at least one zone.",
-            "invalid_choice": "Choose zones from the list; one of those sent is not open "
-            "for registration.",
+            "invalid_choice": "Choose zones from the list; one of those sent is not a zone.",
         },
     )
     planned_investment_usd = AmountField(
         label="Planned investment in US dollars (optional)",
         max_digits=18,
         decimal_places=2,
-        min_value=Decimal("0"),
         required=False,
         help_text="An estimate is fine, for example 2,500,000.",
         error_messages={"invalid": "Enter the amount as a number, for example 2500000."},
@@ -199,18 +197,16 @@ class InterestRegistrationForm(forms.Form):
     )
     planned_jobs = CountField(
         label="Jobs you expect to create (optional)",
-        min_value=0,
-        max_value=10_000_000,
         required=False,
         error_messages={"invalid": "Enter the number of jobs as a whole number, like 120."},
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
     message = forms.CharField(
         label="Anything else we should know? (optional)",
-        max_length=5000,
         required=False,
-        help_text="Up to 5,000 characters.",
-        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=f"Up to {rules.MAX_MESSAGE_LENGTH:,} characters.",
+        # The browser's own bound; the service decides (companies.rules).
+        widget=forms.Textarea(attrs={"rows": 5, "maxlength": rules.MAX_MESSAGE_LENGTH}),
     )
     # Honeypot: hidden from people by CSS, but form-filling bots complete every field.
     homepage = forms.CharField(
@@ -237,12 +233,7 @@ class InterestRegistrationForm(forms.Form):
         return f"{zone.name} — {zone.city}, {zone.province} ({zone.get_status_display()})"
 
     def clean_company_name(self):
-        name = _collapse_spaces(_reject_control_characters(self.cleaned_data["company_name"]))
-        if not normalize_company_name(name):
-            raise ValidationError(
-                "Enter a company name with letters or digits in it.", code="no_letters"
-            )
-        return name
+        return _collapse_spaces(_reject_control_characters(self.cleaned_data["company_name"]))
 
     def clean_contact_name(self):
         name = _collapse_spaces(_reject_control_characters(self.cleaned_data["contact_name"]))
@@ -278,22 +269,6 @@ class InterestRegistrationForm(forms.Form):
                 code="honeypot",
             )
         return ""
-
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("origin") == Origin.DOMESTIC and cleaned.get("country") not in (
-            None,
-            "PK",
-        ):
-            self.add_error(
-                "country",
-                ValidationError(
-                    "A domestic company is registered in Pakistan: choose Pakistan, or answer "
-                    "“Global” above.",
-                    code="domestic_outside_pakistan",
-                ),
-            )
-        return cleaned
 
     def add_service_errors(self, error: ValidationError):
         """Show the service's own objections (rules the form does not repeat) on the page."""

@@ -3,7 +3,8 @@ import secrets
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.db.models.functions import Lower
+from django.db.models.functions import Length, Lower
+from django.db.models.lookups import LessThanOrEqual
 from django.urls import reverse
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
@@ -13,6 +14,7 @@ from core.models import TimeStampedModel
 from .choices import CompanySize, Origin, RegistrationChannel, RegistrationStatus
 from .normalize import normalize_company_name
 from .querysets import CompanyQuerySet, InterestRegistrationQuerySet
+from .rules import MAX_MESSAGE_LENGTH, MAX_PLANNED_INVESTMENT_USD, MAX_PLANNED_JOBS
 
 
 class Company(TimeStampedModel):
@@ -132,7 +134,14 @@ class InterestRegistration(TimeStampedModel):
     )
     planned_jobs = models.PositiveIntegerField(null=True, blank=True)
     target_date = models.DateField(null=True, blank=True)
-    message = models.TextField(blank=True, max_length=5000)
+    message = models.TextField(blank=True, max_length=MAX_MESSAGE_LENGTH)
+    # What an unverified submission said about the company and its contact. A submission never
+    # rewrites an existing Company or Contact (anyone can type any company's name and email),
+    # so the reviewer compares these with what staff hold.
+    # db_default: bulk writers (generate_data's COPY) that do not name these columns.
+    submitted_company_name = models.CharField(max_length=200, blank=True, db_default="")
+    submitted_contact_name = models.CharField(max_length=200, blank=True, db_default="")
+    submitted_contact_phone = models.CharField(max_length=40, blank=True, db_default="")
     # Maker-checker: who entered it (staff channel) may not be who accepts it.
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -173,6 +182,25 @@ class InterestRegistration(TimeStampedModel):
                 condition=Q(planned_investment_usd__isnull=True) | Q(planned_investment_usd__gte=0),
                 name="registration_planned_investment_not_negative",
                 violation_error_message="Planned investment cannot be negative.",
+            ),
+            # The limits of companies.rules, kept by the database for every writer.
+            models.CheckConstraint(
+                condition=Q(planned_investment_usd__isnull=True)
+                | Q(planned_investment_usd__lte=MAX_PLANNED_INVESTMENT_USD),
+                name="registration_planned_investment_within_limit",
+                violation_error_message=(
+                    f"Planned investment can be at most USD {MAX_PLANNED_INVESTMENT_USD:,.0f}."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(planned_jobs__isnull=True) | Q(planned_jobs__lte=MAX_PLANNED_JOBS),
+                name="registration_planned_jobs_within_limit",
+                violation_error_message=f"The number of jobs can be at most {MAX_PLANNED_JOBS:,}.",
+            ),
+            models.CheckConstraint(
+                condition=LessThanOrEqual(Length("message"), MAX_MESSAGE_LENGTH),
+                name="registration_message_within_limit",
+                violation_error_message=(f"Keep the message to {MAX_MESSAGE_LENGTH:,} characters."),
             ),
         ]
         indexes = [

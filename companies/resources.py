@@ -6,14 +6,19 @@ two rows of one file that normalise alike are refused as duplicates. Contacts (p
 are never part of the file.
 """
 
-from import_export import fields
+from django.core.exceptions import ValidationError
+from import_export import fields, resources, widgets
 
+from core.query import by_slug_or_id
 from core.resources import LookupWidget, RegistryResource
 from investments.selectors import companies_with_pledge_totals
-from zones.models import Sector
+from zones.models import Sector, Zone
 
-from .models import Company
+from . import rules
+from .choices import RegistrationChannel
+from .models import Company, InterestRegistration
 from .normalize import normalize_company_name
+from .services import registration_submit
 
 
 class CompanyResource(RegistryResource):
@@ -66,3 +71,119 @@ class CompanyResource(RegistryResource):
 
     def dehydrate_sector(self, company):
         return company.sector.name if company.sector_id else ""
+
+
+class ZoneListWidget(widgets.Widget):
+    """Zones by slug or id, comma-separated in one cell; the count is checked before look-up."""
+
+    def clean(self, value, row=None, **kwargs):
+        values = {item.strip() for item in str(value or "").split(",") if item.strip()}
+        rules.check_zone_count(len(values))
+        zones, unknown = by_slug_or_id(Zone.objects.all(), sorted(values))
+        if unknown:
+            raise ValueError(f"No zone with slug or id {', '.join(unknown)}.")
+        return zones
+
+
+class InterestRegistrationResource(resources.ModelResource):
+    """Registrations from a file, one per row (channel `import`), each through the service.
+
+    The resource only parses a row (the public form's columns); registration_submit decides
+    what it may contain (companies.rules) and writes it, so a file gets the same answers as
+    the form and the API, keyed by column. A file is all or nothing (import_records).
+    """
+
+    company_name = fields.Field(attribute="company_name", column_name="company_name")
+    origin = fields.Field(attribute="origin", column_name="origin")
+    country = fields.Field(attribute="country", column_name="country")
+    sector = fields.Field(
+        attribute="sector",
+        column_name="sector",
+        widget=LookupWidget(Sector, "name", noun="sector", hint=" Add it under Zones › Sectors."),
+    )
+    website = fields.Field(attribute="website", column_name="website")
+    contact_name = fields.Field(attribute="contact_name", column_name="contact_name")
+    contact_email = fields.Field(attribute="contact_email", column_name="contact_email")
+    contact_phone = fields.Field(attribute="contact_phone", column_name="contact_phone")
+    zones = fields.Field(attribute="zones", column_name="zones", widget=ZoneListWidget())
+    planned_investment_usd = fields.Field(
+        attribute="planned_investment_usd",
+        column_name="planned_investment_usd",
+        widget=widgets.DecimalWidget(),
+    )
+    planned_jobs = fields.Field(
+        attribute="planned_jobs", column_name="planned_jobs", widget=widgets.IntegerWidget()
+    )
+    target_date = fields.Field(
+        attribute="target_date", column_name="target_date", widget=widgets.DateWidget("%Y-%m-%d")
+    )
+    message = fields.Field(attribute="message", column_name="message")
+
+    TEXT_FIELDS = (
+        "company_name",
+        "origin",
+        "country",
+        "website",
+        "contact_name",
+        "contact_email",
+        "contact_phone",
+        "message",
+    )
+
+    class Meta:
+        model = InterestRegistration
+        fields = (
+            "company_name",
+            "origin",
+            "country",
+            "sector",
+            "website",
+            "contact_name",
+            "contact_email",
+            "contact_phone",
+            "zones",
+            "planned_investment_usd",
+            "planned_jobs",
+            "target_date",
+            "message",
+        )
+        skip_diff = True
+
+    def get_instance(self, instance_loader, row):
+        return None  # every row is a new registration
+
+    def import_instance(self, instance, row, **kwargs):
+        """Parse the row's columns into the service's arguments, collecting every bad column."""
+        submission, errors = {}, {}
+        for name in self._meta.fields:
+            field = self.fields[name]
+            if field.column_name not in row:
+                continue
+            try:
+                value = field.clean(row, **kwargs)
+            except ValidationError as error:
+                errors.update(error.update_error_dict({}))
+                continue
+            except ValueError as error:
+                errors[name] = [str(error)]
+                continue
+            if name in self.TEXT_FIELDS:
+                value = "" if value is None else str(value).strip()
+            if name == "country":
+                value = value.upper()  # ISO codes, however the spreadsheet spelled them
+            submission[name] = value
+        if errors:
+            raise ValidationError(errors)
+        instance.submission = submission
+
+    def save_instance(self, instance, is_create, row, **kwargs):
+        registration = registration_submit(
+            **instance.submission,
+            channel=RegistrationChannel.IMPORT,
+            submitted_by=kwargs.get("user"),
+        )
+        instance.pk = registration.pk
+        instance.refresh_from_db()
+
+    def save_m2m(self, instance, row, **kwargs):
+        """The service set the zones."""

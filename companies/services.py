@@ -3,24 +3,19 @@
 import datetime
 from collections.abc import Iterable
 from decimal import Decimal
-from typing import TYPE_CHECKING
 
-from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from . import notifications
-from .choices import REGISTRATION_STATUS_TRANSITIONS, RegistrationStatus
+from . import notifications, rules
+from .choices import REGISTRATION_STATUS_TRANSITIONS, RegistrationChannel, RegistrationStatus
 from .models import Company, Contact, InterestRegistration
-
-if TYPE_CHECKING:
-    from zones.models import Sector, Zone
 from .normalize import normalize_company_name
 
 
 def company_match_or_create(
-    *, name: str, origin: str, country: str, sector: "Sector | None" = None, website: str = ""
+    *, name: str, origin: str, country: str, sector=None, website: str = ""
 ) -> tuple[Company, bool]:
     """Return the company whose normalised name matches `name`, creating it if there is none."""
     normalized = normalize_company_name(name)
@@ -42,54 +37,127 @@ def company_match_or_create(
 
 
 def contact_match_or_create(*, company: Company, name: str, email: str, phone: str = "") -> Contact:
-    """The company's contact with this email (updated with the latest name and phone)."""
+    """The company's contact with this email, created if there is none.
+
+    An existing contact is returned unchanged: a submission is unverified (anyone can type any
+    company's name and address), so it must never rewrite personal data that staff keep. What
+    was submitted is recorded on the registration instead.
+    """
     email = email.strip()
     contact = Contact.objects.filter(company=company, email__iexact=email).first()
-    if contact is None:
-        contact = Contact(company=company, name=name, email=email, phone=phone)
-        contact.full_clean(validate_unique=False)
-        try:
-            with transaction.atomic():
-                contact.save()
-            return contact
-        except IntegrityError:
-            contact = Contact.objects.get(company=company, email__iexact=email)
-    if (contact.name, contact.phone) != (name, phone or contact.phone):
-        contact.name = name
-        contact.phone = phone or contact.phone
-        contact.save(update_fields=["name", "phone", "updated"])
+    if contact is not None:
+        return contact
+    contact = Contact(company=company, name=name, email=email, phone=phone)
+    contact.full_clean(validate_unique=False)
+    try:
+        with transaction.atomic():
+            contact.save()
+    except IntegrityError:
+        return Contact.objects.get(company=company, email__iexact=email)
     return contact
+
+
+def registration_check(
+    *,
+    zones: Iterable,
+    company: Company | None = None,
+    contact: Contact | None = None,
+    company_name: str = "",
+    origin: str = "",
+    country: str = "",
+    planned_investment_usd: Decimal | None = None,
+    planned_jobs: int | None = None,
+    message: str = "",
+) -> None:
+    """Raise what registration_submit() would refuse, writing nothing.
+
+    registration_submit() runs it first; the admin's form runs it too, to show the refusal
+    beside the fields while keeping what staff typed.
+    """
+    if company is None:
+        rules.check_registration(
+            zones=zones,
+            origin=origin,
+            country=country,
+            company_name=company_name,
+            planned_investment_usd=planned_investment_usd,
+            planned_jobs=planned_jobs,
+            message=message,
+        )
+        return
+    rules.check_registration(
+        zones=zones,
+        origin=company.origin,
+        country=str(company.country),
+        planned_investment_usd=planned_investment_usd,
+        planned_jobs=planned_jobs,
+        message=message,
+    )
+    if contact is not None and contact.company_id != company.pk:
+        raise ValidationError(
+            {
+                "contact": ValidationError(
+                    f"{contact.name} is a contact of another company.",
+                    code="contact_of_other_company",
+                )
+            }
+        )
 
 
 @transaction.atomic
 def registration_submit(
     *,
-    company_name: str,
-    origin: str,
-    country: str,
-    zones: "Iterable[Zone | int]",
-    contact_name: str,
-    contact_email: str,
+    zones: Iterable,
+    channel: str = RegistrationChannel.WEB,
+    company: Company | None = None,
+    contact: Contact | None = None,
+    company_name: str = "",
+    origin: str = "",
+    country: str = "",
+    contact_name: str = "",
+    contact_email: str = "",
     contact_phone: str = "",
-    sector: "Sector | None" = None,
+    sector=None,
     website: str = "",
     planned_investment_usd: Decimal | None = None,
     planned_jobs: int | None = None,
     target_date: datetime.date | None = None,
     message: str = "",
-    channel: str = "web",
-    submitted_by: User | None = None,
+    submitted_by=None,
 ) -> InterestRegistration:
-    """Register a company's interest in zones: company, contact and registration in one go."""
+    """Register a company's interest in zones: company, contact and registration in one go.
+
+    Every channel comes here. The web form, the API and the importer name the company and
+    contact by their details (a company is matched by its normalised name, a contact by email
+    within it); staff entering a registration in the admin pick an existing `company` and
+    optionally `contact`. companies.rules decides what a registration may contain.
+    """
     zones = list(zones)
-    if not zones:
-        raise ValidationError({"zones": "Choose at least one zone."}, code="required")
-    company, _ = company_match_or_create(
-        name=company_name, origin=origin, country=country, sector=sector, website=website
+    registration_check(
+        zones=zones,
+        company=company,
+        contact=contact,
+        company_name=company_name,
+        origin=origin,
+        country=country,
+        planned_investment_usd=planned_investment_usd,
+        planned_jobs=planned_jobs,
+        message=message,
     )
-    contact = contact_match_or_create(
-        company=company, name=contact_name, email=contact_email, phone=contact_phone
-    )
+    if company is not None:
+        submitted = {}
+    else:
+        company, _ = company_match_or_create(
+            name=company_name, origin=origin, country=country, sector=sector, website=website
+        )
+        contact = contact_match_or_create(
+            company=company, name=contact_name, email=contact_email, phone=contact_phone
+        )
+        submitted = {
+            "submitted_company_name": company_name.strip(),
+            "submitted_contact_name": contact_name,
+            "submitted_contact_phone": contact_phone,
+        }
     registration = InterestRegistration(
         company=company,
         contact=contact,
@@ -99,6 +167,7 @@ def registration_submit(
         target_date=target_date,
         message=message,
         submitted_by=submitted_by,
+        **submitted,
     )
     registration.full_clean(exclude=["zones"])
     registration.save()
@@ -110,7 +179,7 @@ def registration_submit(
 
 @transaction.atomic
 def registration_transition(
-    *, registration: InterestRegistration, status: str, user: User, note: str = ""
+    *, registration: InterestRegistration, status: str, user, note: str = ""
 ) -> InterestRegistration:
     """Move a registration along its review, recording who did it, when and why."""
     locked = InterestRegistration.objects.select_for_update().get(pk=registration.pk)

@@ -3,24 +3,16 @@
 Core has no models of its own; the admin site itself (with the dashboard) is in programme.dashboard.
 """
 
-from typing import TYPE_CHECKING, Any
-
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.db.models import Model
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpResponseRedirect
 from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
-# The mixins below extend ModelAdmin methods; mypy checks them against ModelAdmin while at run
-# time they stay plain mixins, placed before the admin class in each app's bases.
-if TYPE_CHECKING:
-    _ModelAdminBase = admin.ModelAdmin
-else:
-    _ModelAdminBase = object
+from .export_formats import EXPORT_FORMATS
 
 
-class ServiceErrorsAsMessagesMixin(_ModelAdminBase):
+class ServiceErrorsAsMessagesMixin:
     """Turn a service's ValidationError raised while saving into an error message.
 
     Forms check what they can before saving, but the services decide under a row lock (a zone's
@@ -28,13 +20,7 @@ class ServiceErrorsAsMessagesMixin(_ModelAdminBase):
     when a service refuses, nothing of the submission is kept and the user sees why.
     """
 
-    def changeform_view(
-        self,
-        request: HttpRequest,
-        object_id: str | None = None,
-        form_url: str = "",
-        extra_context: dict[str, Any] | None = None,
-    ) -> HttpResponse:
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
         except ValidationError as exc:
@@ -50,29 +36,35 @@ class PledgeTotalsColumnsMixin:
     """
 
     @admin.display(description="pledged (USD)", ordering="pledged_usd")
-    def pledged_usd(self, obj: Any) -> str:
+    def pledged_usd(self, obj):
         return f"{obj.pledged_usd:,.0f}"
 
     @admin.display(description="realised (USD)", ordering="realized_usd")
-    def realized_usd(self, obj: Any) -> str:
+    def realized_usd(self, obj):
         return f"{obj.realized_usd:,.0f}"
 
     @admin.display(description="active pledges", ordering="pledge_count")
-    def pledge_count(self, obj: Any) -> int:
+    def pledge_count(self, obj):
         return obj.pledge_count
 
 
 class RegistryImportExportAdmin(ImportExportModelAdmin):
-    """Import that is all or nothing, also when the confirmed file differs from the preview."""
+    """Import that is all or nothing, also when the confirmed file differs from the preview.
 
-    def get_import_data_kwargs(self, **kwargs: Any) -> dict[str, Any]:
+    Exports never carry a live spreadsheet formula (core.export_formats): names arrive from the
+    public form and the API.
+    """
+
+    export_formats = EXPORT_FORMATS
+
+    def get_import_data_kwargs(self, **kwargs):
         kwargs = super().get_import_data_kwargs(**kwargs)
         # The confirm step imports again for real; without this, rows that fail validation
         # only then would be skipped while the rest were kept.
         kwargs["rollback_on_validation_errors"] = True
         return kwargs
 
-    def process_result(self, result: Any, request: HttpRequest) -> HttpResponse:
+    def process_result(self, result, request):
         if result.has_errors() or result.has_validation_errors():
             invalid = len(result.invalid_rows) + len(result.row_errors())
             messages.error(
@@ -95,21 +87,21 @@ class ReadOnlyTabularInline(admin.TabularInline):
     can_delete = False
     show_change_link = True
 
-    def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+    def has_add_permission(self, request, obj=None):
         return False
 
-    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+    def has_change_permission(self, request, obj=None):
         return False
 
-    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+    def has_delete_permission(self, request, obj=None):
         return False
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
     """Written by the system alone (the API, signals); staff look, never edit."""
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
+    def has_add_permission(self, request):
         return False
 
-    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+    def has_change_permission(self, request, obj=None):
         return False

@@ -85,6 +85,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Before anything reads the body: an oversized one is a 413, not a 400 with a traceback.
+    "core.middleware.RequestSizeLimitMiddleware",
+    "core.middleware.StaffIdleTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -101,9 +104,16 @@ AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", "1"))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# Staff sessions end after this many minutes without a request (0: never; public users and
+# partner keys are not affected).
+STAFF_IDLE_TIMEOUT_MINUTES = int(os.environ.get("STAFF_IDLE_TIMEOUT_MINUTES", "30"))
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-# Behind the proxy the client address is the first X-Forwarded-For entry.
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+AXES_CLIENT_IP_CALLABLE = "core.client_ip.client_ip"
+
+# Reverse proxies in front of the app, each appending the address it saw to X-Forwarded-For
+# (README "Deploying"). 0: the header is ignored, so a client cannot pick its own address.
+# core.client_ip applies it for the login lockout, the public form's limit and API throttles.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 
 ROOT_URLCONF = "zones_project.urls"
 
@@ -213,7 +223,7 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["api.parsers.JSONParser"],
     "DEFAULT_CONTENT_NEGOTIATION_CLASS": "api.negotiation.ContentNegotiation",
     "DEFAULT_THROTTLE_CLASSES": [
         "api.throttling.AnonymousRateThrottle",
@@ -225,9 +235,8 @@ REST_FRAMEWORK = {
         "partner": os.environ.get("API_PARTNER_RATE", "1200/minute"),
         "user": os.environ.get("API_USER_RATE", "600/minute"),
     },
-    # Proxies in front of the app whose X-Forwarded-For entries are trusted (0: use the
-    # socket address, so that a client cannot dodge the anonymous limit with a header).
-    "NUM_PROXIES": int(os.environ.get("API_NUM_PROXIES", "0")),
+    # The client address of the anonymous limit: api.throttling uses core.client_ip
+    # (TRUSTED_PROXY_COUNT), the same rule as the login lockout and the public form.
     "EXCEPTION_HANDLER": "api.exceptions.api_exception_handler",
     "DEFAULT_PAGINATION_CLASS": "api.pagination.StandardPagination",
     "PAGE_SIZE": 50,
@@ -311,15 +320,19 @@ IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 # Imports are recorded row by row by django-simple-history; the admin log keeps one entry a row.
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
+# Export formats: core.export_formats (no live spreadsheet formulae), set on the admin base class.
+
+# --- Registrations (companies.rules) ---
+# ISO 3166-1 code of the programme's country: a "domestic" company must be registered here.
+PROGRAMME_COUNTRY = os.environ.get("PROGRAMME_COUNTRY", "PK").strip().upper()
 
 # --- Public site ---
 # Interest-form submissions allowed per client address, in django-ratelimit's
 # "count/period" syntax ("20/h", "5/10m"). Counted in the default cache: with several
 # server processes set CACHE_URL to a shared cache so the limit is shared too.
 PUBLIC_REGISTRATION_RATE = os.environ.get("PUBLIC_REGISTRATION_RATE", "20/h")
-# Behind a reverse proxy, the request header holding the client's single address
-# (for example HTTP_X_REAL_IP); unset means REMOTE_ADDR.
-RATELIMIT_IP_META_KEY = os.environ.get("RATELIMIT_IP_META_KEY") or None
+# The client address, through TRUSTED_PROXY_COUNT proxies.
+RATELIMIT_IP_META_KEY = "core.client_ip.client_ip"
 RATELIMIT_VIEW = "companies.views.rate_limited"
 # The same company, contact email and zones sent again from the web within this many
 # seconds is treated as a repeat of the first registration, not a new one.

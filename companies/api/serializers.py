@@ -4,12 +4,14 @@ Contact details (name, email, phone) appear only in the *Staff* serializers; the
 viewsets pick those for staff sessions alone, so a partner key can never see them.
 """
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import slug_re
 from django.utils.encoding import smart_str
 from django_countries import countries
 from rest_framework import serializers
 
 from api.fields import MoneyField
+from companies import rules
 from companies.choices import Origin
 from companies.models import Company, Contact, InterestRegistration
 from core.query import by_slug_or_id
@@ -119,7 +121,11 @@ class SlugLookupField(serializers.SlugRelatedField):
 
 
 class InterestSubmissionSerializer(serializers.Serializer):
-    """What a partner sends to register a company's interest (the public form's fields)."""
+    """What a partner sends to register a company's interest (the public form's fields).
+
+    It parses types and formats only; what a registration may contain is decided by
+    companies.services.registration_submit, exactly as for the public form.
+    """
 
     company_name = serializers.CharField(max_length=200)
     origin = serializers.ChoiceField(choices=Origin.choices)
@@ -139,20 +145,35 @@ class InterestSubmissionSerializer(serializers.Serializer):
     contact_phone = serializers.CharField(max_length=40, required=False, allow_blank=True)
     zones = serializers.ListField(
         child=serializers.CharField(max_length=200),
-        allow_empty=False,
-        max_length=50,
-        help_text="Zone slugs or ids, at least one.",
+        help_text=(
+            f"Zone slugs or ids: at least one, at most {rules.MAX_ZONES_PER_REGISTRATION}, "
+            "each open for registration."
+        ),
     )
     planned_investment_usd = serializers.DecimalField(
-        max_digits=18, decimal_places=2, min_value=0, required=False, allow_null=True
+        max_digits=18,
+        decimal_places=2,
+        required=False,
+        allow_null=True,
+        help_text=f"0 to {rules.MAX_PLANNED_INVESTMENT_USD:.0f}.",
     )
     planned_jobs = serializers.IntegerField(
-        min_value=0, max_value=2_147_483_647, required=False, allow_null=True
+        required=False, allow_null=True, help_text=f"0 to {rules.MAX_PLANNED_JOBS}."
     )
     target_date = serializers.DateField(required=False, allow_null=True)
-    message = serializers.CharField(max_length=5000, required=False, allow_blank=True)
+    message = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        help_text=f"At most {rules.MAX_MESSAGE_LENGTH} characters.",
+    )
 
     def validate_zones(self, values):
+        # The count before the look-up, so that thousands of values cost no query; every
+        # other rule is the service's (companies.rules), whose errors come back as a 400.
+        try:
+            rules.check_zone_count(len(set(values)))
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(error.message_dict["zones"]) from None
         found, unknown = by_slug_or_id(Zone.objects.all(), values)
         if unknown:
             raise serializers.ValidationError(

@@ -2,10 +2,10 @@ from django.db.models import Prefetch
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
-from rest_framework.parsers import JSONParser
 
 from api.exceptions import ErrorSerializer
 from api.idempotency import HEADER, idempotent_create
+from api.parsers import JSONParser
 from api.permissions import IsPartnerOrStaff, is_staff
 from companies.choices import RegistrationChannel
 from companies.filtersets import CompanyFilterSet, InterestRegistrationFilterSet

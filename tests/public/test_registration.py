@@ -4,6 +4,7 @@ import hashlib
 import re
 import smtplib
 from unittest import mock
+from urllib.parse import urlencode
 
 import pytest
 from django.core import mail
@@ -327,13 +328,22 @@ def test_submissions_are_rate_limited_per_address(client, submit, registration_d
     assert other_address.status_code == 302
 
 
-def test_an_oversized_request_is_refused_without_a_500(client, registration_data, settings):
+@pytest.mark.parametrize("encoding", ["multipart", "urlencoded"])
+def test_an_oversized_request_is_a_413_page_without_a_traceback(
+    client, registration_data, settings, caplog, encoding
+):
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 10_000
-    token = fresh_form_token(client)
-    response = client.post(
-        REGISTER, {**registration_data, "message": "x" * 20_000, "form_token": token}
-    )
-    assert response.status_code == 400
+    data = {**registration_data, "message": "x" * 20_000, "form_token": fresh_form_token(client)}
+    if encoding == "urlencoded":
+        response = client.post(
+            REGISTER, urlencode(data, doseq=True), content_type="application/x-www-form-urlencoded"
+        )
+    else:
+        response = client.post(REGISTER, data)
+    assert response.status_code == 413
+    assert "What you sent is too large" in response.content.decode()
+    assert response["Content-Type"].startswith("text/html")
+    assert not [record for record in caplog.records if record.exc_info]
     assert InterestRegistration.objects.count() == 0
 
 

@@ -18,7 +18,7 @@ from django.db import transaction
 from simple_history.models import HistoricalRecords
 from tqdm import tqdm
 
-from companies.resources import CompanyResource
+from companies.resources import CompanyResource, InterestRegistrationResource
 from investments.resources import PledgeResource
 from programme.foreign_formats import FOREIGN_FORMATS, ImportStep, detect_format
 from zones.resources import SectorResource, ZoneDeveloperResource, ZoneResource
@@ -29,6 +29,7 @@ NATIVE_RESOURCES = {
     "zones": ZoneResource,
     "companies": CompanyResource,
     "pledges": PledgeResource,
+    "registrations": InterestRegistrationResource,
 }
 
 
@@ -103,9 +104,9 @@ def describe_failures(step: ImportStep, result) -> list[str]:
 
 class Command(BaseCommand):
     help = (
-        "Import zones, developers, companies, pledges or sectors from a CSV/XLSX file, all or "
-        "nothing. Files in a known foreign layout (the KEK zone list, the S&P 500 list) are "
-        "recognised by their headers and mapped onto the registry's columns."
+        "Import zones, developers, companies, pledges, registrations or sectors from a "
+        "CSV/XLSX file, all or nothing. Files in a known foreign layout (the KEK zone list, "
+        "the S&P 500 list) are recognised by their headers and mapped onto the registry's columns."
     )
 
     def add_arguments(self, parser):
