@@ -757,3 +757,38 @@ def return_send_back(*, annual_return: AnnualReturn, user: User, note: str) -> A
             {"review_note": "Say what the filer must correct."}, code="note_required"
         )
     return _review(annual_return, status=ReturnStatus.RETURNED, user=user, note=note)
+
+
+@transaction.atomic
+def return_file(
+    *,
+    enterprise: Enterprise,
+    fiscal_year: str,
+    employees_total: int,
+    employees_women: int,
+    employees_foreign: int,
+    exports_usd: Decimal,
+    domestic_sales: Decimal,
+    investment: Decimal,
+    currency: str = "USD",
+    submitted_on: datetime.date,
+    user: User | None = None,
+    filed_by_staff: bool = False,
+) -> AnnualReturn:
+    """File a year's return in one step, opening it first if it is not open yet (paper, import)."""
+    annual_return = AnnualReturn.objects.filter(
+        enterprise=enterprise, fiscal_year=fiscal_year
+    ).first() or return_open(enterprise=enterprise, fiscal_year=fiscal_year)
+    return return_submit(
+        annual_return=annual_return,
+        employees_total=employees_total,
+        employees_women=employees_women,
+        employees_foreign=employees_foreign,
+        exports_usd=exports_usd,
+        domestic_sales=domestic_sales,
+        investment=investment,
+        currency=currency,
+        submitted_on=submitted_on,
+        user=user,
+        filed_by_staff=filed_by_staff,
+    )

@@ -14,6 +14,13 @@ REVIEWER_EXTRA = ("approve_enterprise", "review_annualreturn")
 ROLES = ("Data entry", "Reviewer", "Analyst")
 
 
+def role_codenames():
+    """{group name: [codename]} of the enterprises permissions each role receives."""
+    view = [f"view_{model}" for model in MODELS]
+    writes = [f"{action}_{model}" for model in DATA_ENTRY_WRITES for action in ("add", "change")]
+    return {"Data entry": view + writes, "Reviewer": view + list(REVIEWER_EXTRA), "Analyst": view}
+
+
 def grant(apps, schema_editor):
     app_config = apps.get_app_config("enterprises")
     # create_permissions() skips stand-in app configs without a models module.
@@ -24,17 +31,9 @@ def grant(apps, schema_editor):
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     ours = Permission.objects.filter(content_type__app_label="enterprises")
-    view = list(ours.filter(codename__in=[f"view_{model}" for model in MODELS]))
-    writes = list(
-        ours.filter(
-            codename__in=[f"{a}_{model}" for model in DATA_ENTRY_WRITES for a in ("add", "change")]
-        )
-    )
-    extra = list(ours.filter(codename__in=REVIEWER_EXTRA))
-    wanted = {"Data entry": view + writes, "Reviewer": view + extra, "Analyst": view}
-    for name, permissions in wanted.items():
+    for name, codenames in role_codenames().items():
         group, _ = Group.objects.get_or_create(name=name)
-        group.permissions.add(*permissions)
+        group.permissions.add(*ours.filter(codename__in=codenames))
 
 
 def revoke(apps, schema_editor):
