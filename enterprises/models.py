@@ -164,13 +164,16 @@ class Enterprise(TimeStampedModel):
             and self.expires_on < as_of
         )
 
-    @property
-    def effective_status(self) -> str:
-        """The status a person should see: `expired` once the expiry date has passed."""
-        return LicenceStatus.EXPIRED.value if self.is_expired() else self.status
+    def current_status(self, as_of: datetime.date | None = None) -> str:
+        """The status a person should see: `expired` once the expiry date has passed.
+
+        Lists annotate the same as `effective_status` (EnterpriseQuerySet.with_effective_status).
+        """
+        return LicenceStatus.EXPIRED.value if self.is_expired(as_of) else self.status
 
     def get_effective_status_display(self) -> str:
-        return LicenceStatus(self.effective_status).label
+        annotated = getattr(self, "effective_status", None)
+        return LicenceStatus(annotated or self.current_status()).label
 
 
 class LicenceEvent(models.Model):

@@ -28,6 +28,7 @@ from django.db.models.functions import Coalesce, TruncQuarter
 from companies.choices import Origin, RegistrationStatus
 from companies.models import Company, InterestRegistration
 from core.query import CENT, MONEY_SUM
+from enterprises.selectors import operating_by_zone
 from investments.choices import PledgeStatus, TargetMetric
 from investments.models import Disbursement, Pledge, Target
 from investments.querysets import COMMITTED, COUNTS_TOWARDS_PROGRAMME
@@ -186,6 +187,8 @@ def rollout_report(filters: ReportFilters = PROGRAMME) -> dict:
         "by_status": by_status,
         "by_province": by_province,
         "openings_by_quarter": openings,
+        # The operating zone: licences by status, plots and occupancy per zone.
+        "operating_by_zone": operating_by_zone(filters.zone_q("zone__")),
         "targets": targets_progress(ROLLOUT_METRICS),
     }
 

@@ -4,6 +4,7 @@ from rest_framework import serializers
 
 from api.fields import MoneyField
 from core.query import by_slug_or_id
+from enterprises.api.serializers import ZoneOperatingSerializer
 from programme.reports import ReportFilters
 from zones.models import Zone
 
@@ -107,6 +108,7 @@ class RolloutReportSerializer(serializers.Serializer):
     by_status = StatusCountSerializer(many=True)
     by_province = ProvinceRolloutSerializer(many=True)
     openings_by_quarter = QuarterOpeningsSerializer(many=True)
+    operating_by_zone = ZoneOperatingSerializer(many=True)
     targets = TargetProgressSerializer(many=True)
 
 

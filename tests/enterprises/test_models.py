@@ -145,5 +145,5 @@ def test_effective_status_reads_expired_from_the_dates():
         issued_on=datetime.date(2020, 1, 1), expires_on=datetime.date(2021, 1, 1)
     )
     assert enterprise.status == "licensed"
-    assert enterprise.effective_status == "expired"
+    assert enterprise.current_status() == "expired"
     assert enterprise.get_effective_status_display() == "Expired"
