@@ -280,3 +280,18 @@ def test_rollout_gains_licences_and_occupancy_per_zone(anonymous):
 def test_schema_documents_the_new_endpoints(anonymous):
     paths = anonymous.get("/api/v1/schema/", {"format": "json"}).json()["paths"]
     assert {"/api/v1/enterprises/", "/api/v1/plots/", "/api/v1/reports/performance/"} <= set(paths)
+
+
+def test_zone_page_shows_licences_occupancy_and_the_register(client):
+    zone = ZoneFactory(status="operational", slug="page-zone")
+    holder = EnterpriseFactory(zone=zone, company__name="Visible Software Ltd")
+    accepted_return(holder)
+    PlotFactory(zone=zone, area_m2=Decimal("1000"), status="occupied", enterprise=holder)
+    PlotFactory(zone=zone, area_m2=Decimal("3000"))
+
+    content = client.get("/zones/page-zone/").content.decode()
+
+    assert "1 licensed enterprise" in content
+    assert "25.0 %" in content
+    assert holder.licence_number in content and "Visible Software Ltd" in content
+    assert "employees" not in content.lower()  # no return figure of one enterprise
