@@ -50,10 +50,10 @@ def operating_by_zone(zone_q: Q, as_of: datetime.date | None = None) -> list[dic
             },
         )
 
+    # Typed loosely: the annotation is added by a queryset method the type checker cannot see.
+    annotated: QuerySet[Any, Any] = Enterprise.objects.filter(zone_q).with_effective_status(as_of)
     enterprises = (
-        Enterprise.objects.filter(zone_q)
-        .with_effective_status(as_of)
-        .order_by()
+        annotated.order_by()
         .values("zone_id", "zone__slug", "zone__name", "effective_status")
         .annotate(n=Count("pk"))
     )
@@ -77,12 +77,13 @@ def operating_by_zone(zone_q: Q, as_of: datetime.date | None = None) -> list[dic
             ),
         )
     )
-    for row in plots:
-        target = zone_row(row["zone_id"], row["zone__slug"], row["zone__name"])
+    for plot_row in plots:
+        sums: dict[str, Any] = dict(plot_row)
+        target = zone_row(sums["zone_id"], sums["zone__slug"], sums["zone__name"])
         for key in ("plot_count", "allocated_plot_count", "occupied_plot_count"):
-            target[key] = row[key]
+            target[key] = sums[key]
         for key in ("total_area_m2", "allocated_area_m2", "occupied_area_m2"):
-            target[key] = Decimal(row[key] or 0).quantize(CENT)
+            target[key] = Decimal(sums[key] or 0).quantize(CENT)
     result = []
     for row in sorted(zones.values(), key=lambda r: r["zone_name"]):
         row["occupancy_pct"] = occupancy_pct(
@@ -154,4 +155,4 @@ def return_compliance(zone_q: Q, year_q: Q, as_of: datetime.date) -> list[dict[s
             not_yet_due_count=Count("pk", filter=Q(due_on__gte=as_of) & ~filed),
         )
     )
-    return list(rows)
+    return [dict(row) for row in rows]

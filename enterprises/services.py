@@ -156,7 +156,7 @@ def enterprise_apply_from_registration(
         zone = zones[0]
     company = registration.company
     if not activities:
-        sector = company.sector.name if company.sector_id else ""
+        sector = company.sector.name if company.sector else ""
         activities = "; ".join(part for part in (sector, registration.message.strip()) if part)
     return enterprise_apply(
         company=company,
