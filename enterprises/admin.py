@@ -522,7 +522,8 @@ class EnterpriseAdmin(WorkflowAdminMixin, ServiceErrorsAsMessagesMixin, SimpleHi
 @admin.action(description="Create licence applications from selected accepted registrations")
 def create_licence_applications(modeladmin, request, queryset):
     if not request.user.has_perm("enterprises.add_enterprise"):
-        raise PermissionDenied
+        messages.error(request, "Your role cannot open licence applications.")
+        return
     created = []
     for registration in queryset.select_related("company"):
         try:

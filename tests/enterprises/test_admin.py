@@ -352,3 +352,18 @@ def test_return_import_files_paper_returns_with_row_errors(client, staff_user):
     annual_return = AnnualReturn.objects.get()
     assert (annual_return.enterprise, annual_return.status) == (enterprise, "submitted")
     assert annual_return.filed_by_staff
+
+
+def test_analyst_cannot_open_licence_applications(client, accepted_registration):
+    analyst = in_role("Analyst", "analyst")
+    analyst.groups.get().permissions.add(
+        Permission.objects.get(codename="view_interestregistration")
+    )
+    client.force_login(analyst)
+    response = client.post(
+        reverse("admin:companies_interestregistration_changelist"),
+        {"action": "create_licence_applications", "_selected_action": [accepted_registration.pk]},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert not Enterprise.objects.exists()
