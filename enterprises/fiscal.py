@@ -8,7 +8,8 @@ _LABEL = re.compile(r"([0-9]{4})-([0-9]{2})")
 
 
 def fiscal_year_label(start_year: int) -> str:
-    return f"{start_year}-{(start_year + 1) % 100:02d}"
+    # Four digits always, so that labels sort as the years do.
+    return f"{start_year:04d}-{(start_year + 1) % 100:02d}"
 
 
 def fiscal_year_start_year(label: str) -> int:

@@ -16,7 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from enterprises.disclosure import suppress
-from enterprises.fiscal import fiscal_year_of
+from enterprises.fiscal import fiscal_year_label
 from enterprises.selectors import (
     RETURN_FIGURES,
     performance_by_year,
@@ -27,18 +27,17 @@ from programme.reports import PROGRAMME, ReportFilters
 
 
 def fiscal_years_q(filters: ReportFilters) -> Q:
-    """Fiscal years whose last day lies in the filters' date range (labels sort as dates do)."""
+    """Fiscal years whose last day (30 June) lies in the filters' date range."""
     condition = Q()
     if filters.date_from:
-        # The first year ending on or after date_from.
-        condition &= Q(fiscal_year__gte=fiscal_year_of(filters.date_from))
+        day = filters.date_from
+        # The first year ending on or after date_from (it starts the July before).
+        end_year = day.year if (day.month, day.day) <= (6, 30) else day.year + 1
+        condition &= Q(fiscal_year__gte=fiscal_year_label(max(0, end_year - 1)))
     if filters.date_to:
-        # Its year ends after date_to unless date_to is 30 June or later in that June.
-        last = fiscal_year_of(filters.date_to)
-        if (filters.date_to.month, filters.date_to.day) < (6, 30):
-            start = int(last[:4]) - 1
-            last = f"{start}-{(start + 1) % 100:02d}"
-        condition &= Q(fiscal_year__lte=last)
+        day = filters.date_to
+        end_year = day.year if (day.month, day.day) >= (6, 30) else day.year - 1
+        condition &= Q(fiscal_year__lte=fiscal_year_label(max(0, end_year - 1)))
     return condition
 
 

@@ -295,3 +295,9 @@ def test_zone_page_shows_licences_occupancy_and_the_register(client):
     assert "25.0 %" in content
     assert holder.licence_number in content and "Visible Software Ltd" in content
     assert "employees" not in content.lower()  # no return figure of one enterprise
+
+
+@pytest.mark.parametrize("day", ["0001-01-01", "0127-05-02", "9999-12-31"])
+def test_performance_takes_any_valid_date(anonymous, day):
+    for key in ("date_from", "date_to"):
+        assert anonymous.get("/api/v1/reports/performance/", {key: day}).status_code == 200
