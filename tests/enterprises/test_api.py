@@ -301,3 +301,22 @@ def test_zone_page_shows_licences_occupancy_and_the_register(client):
 def test_performance_takes_any_valid_date(anonymous, day):
     for key in ("date_from", "date_to"):
         assert anonymous.get("/api/v1/reports/performance/", {key: day}).status_code == 200
+
+
+def test_zone_page_query_count_is_flat_in_enterprises(client, django_assert_max_num_queries):
+    from tests.admin.test_admin import query_count
+
+    zone = ZoneFactory(status="operational", slug="busy-zone")
+
+    def licensed(n):
+        for _ in range(n):
+            holder = EnterpriseFactory(zone=zone)
+            PlotFactory(zone=zone, status="occupied", enterprise=holder)
+
+    licensed(2)
+    with django_assert_max_num_queries(9):
+        few = query_count(client, "/zones/busy-zone/")
+    licensed(20)
+    with django_assert_max_num_queries(9):
+        many = query_count(client, "/zones/busy-zone/")
+    assert few == many
