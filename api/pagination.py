@@ -1,7 +1,10 @@
+import re
+
 from rest_framework import exceptions
 from rest_framework.pagination import BasePagination, CursorPagination, PageNumberPagination
 
 MAX_PAGE_SIZE = 1000
+BASE64 = re.compile(r"[A-Za-z0-9+/]{1,200}={0,2}")
 
 
 class PagePagination(PageNumberPagination):
@@ -37,14 +40,20 @@ class IdCursorPagination(CursorPagination):
         return self.ordering
 
     def decode_cursor(self, request):
-        if not request.query_params.get(self.cursor_query_param):
+        encoded = request.query_params.get(self.cursor_query_param)
+        if not encoded:
             return None  # `?cursor=` starts at the first page
+        invalid = exceptions.ValidationError(
+            {self.cursor_query_param: ["Not a cursor: follow the `next` link of a page."]}
+        )
+        # DRF's decoder skips characters base64 does not use, so garbage could pass for
+        # the first page: refuse it instead.
+        if not BASE64.fullmatch(encoded):
+            raise invalid
         try:
             return super().decode_cursor(request)
         except exceptions.NotFound:
-            raise exceptions.ValidationError(
-                {self.cursor_query_param: ["Not a cursor: follow the `next` link of a page."]}
-            ) from None
+            raise invalid from None
 
 
 class StandardPagination(BasePagination):
