@@ -36,4 +36,10 @@ class RegistryAutoSchema(AutoSchema):
                 responses[code] = self._get_response_for_code(
                     ErrorSerializer, code, direction=direction
                 )
+        # Errors are JSON whatever was asked for (the reports' CSV included), so their
+        # bodies are declared as JSON only.
+        for code, response in responses.items():
+            content = response.get("content") if code.isdigit() and int(code) >= 400 else None
+            if content and "application/json" in content:
+                response["content"] = {"application/json": content["application/json"]}
         return dict(sorted(responses.items()))
