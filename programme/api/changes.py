@@ -39,6 +39,8 @@ class CursorField(serializers.CharField):
 
     def to_internal_value(self, data):
         text = super().to_internal_value(data)
+        if not text:
+            return Position(0, 0)  # `after=`: from the beginning, like an absent `after`
         try:
             if len(text) > 100:  # far longer than any cursor we hand out
                 raise ValueError("too long")
@@ -50,8 +52,10 @@ class CursorField(serializers.CharField):
 class ChangeQuerySerializer(serializers.Serializer):
     after = CursorField(
         required=False,
+        allow_blank=True,
         help_text="Resume after this cursor (the `cursor` of the previous response, or of "
-        "GET changes/cursor/ taken before a full read). Omit to read from the beginning.",
+        "GET changes/cursor/ taken before a full read). Omit it, or leave it empty, to read "
+        "from the beginning.",
     )
     page_size = serializers.IntegerField(
         required=False,
