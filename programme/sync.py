@@ -30,7 +30,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db import connection, transaction
-from django.db.models import Max, Q
+from django.db.models import CharField, DateTimeField, F, Max, Q, Value
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from django.dispatch import receiver
 from django.utils import timezone
@@ -254,6 +254,35 @@ def log_link_change(sender, instance, action, reverse, model, pk_set, **kwargs):
     if target in COUNTS_ITS_LINKS:
         show[RESOURCE_BY_MODEL[target][0]] = list(target_ids or ())
     _log_changes(bump=bump, show=show)
+
+
+# --- bulk writers ------------------------------------------------------------------------
+
+
+def log_rows_in_bulk(resource, queryset, kind=ChangeKind.UPSERT):
+    """Log every row of `queryset` with one INSERT … SELECT, in the caller's transaction.
+
+    For writers that bypass the signals (generate_data's COPY, bulk_create and set-based
+    DELETEs): call it after inserting or updating, before deleting.
+    """
+    lookup = TRACKED_RESOURCES[resource][1]
+    rows = (
+        queryset.order_by("pk")
+        .annotate(
+            _resource=Value(str(resource), output_field=CharField()),
+            _lookup=F(lookup) if lookup else Value("", output_field=CharField()),
+            _kind=Value(str(kind), output_field=CharField()),
+            _at=Value(timezone.now(), output_field=DateTimeField()),
+        )
+        .values_list("_resource", "pk", "_lookup", "_kind", "_at")
+    )
+    select, params = rows.query.sql_with_params()
+    table = connection.ops.quote_name(Change._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (resource, object_id, lookup, kind, recorded_at) {select}",
+            params,
+        )
 
 
 # --- reading the log -----------------------------------------------------------------------
