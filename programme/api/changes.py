@@ -119,7 +119,8 @@ class ChangeFeedView(APIView):
     def get(self, request):
         query = ChangeQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        after = query.validated_data.get("after", Position(0, 0))
+        # DRF hands a blank value back as "" without calling the field: from the beginning.
+        after = query.validated_data.get("after") or Position(0, 0)
         page_size = query.validated_data["page_size"]
         changes, resume_at, more = changes_after(
             after, limit=page_size, resources=self.visible_resources

@@ -219,3 +219,11 @@ def test_entries_are_only_served_once_committed(partner_client):
         transaction.set_rollback(True)
     assert not Change.objects.filter(lookup="rolled-back").exists()
     assert "rolled-back" not in str(read_all(partner_client)[0])
+
+
+def test_an_empty_after_reads_from_the_beginning(partner_client):
+    ZoneFactory()
+    settle()
+    response = partner_client.get("/api/v1/changes/?after=")
+    assert response.status_code == 200
+    assert response.json()["results"]
