@@ -27,7 +27,8 @@ run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
 	$(PY) manage.py ensure_demo_staff
-	$(PY) manage.py runserver 127.0.0.1:8000
+	# The dev server and a background worker side by side (Procfile.dev); Ctrl+C stops both.
+	$(VENV)/bin/honcho -f Procfile.dev start
 
 lint: install-dev
 	$(VENV)/bin/ruff check .

@@ -2,7 +2,6 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -14,6 +13,7 @@ from core.admin import HistoryImportExportAdmin, PledgeTotalsColumnsMixin, ReadO
 from core.paginators import EstimatedCountPaginator
 from investments.models import Pledge
 from investments.selectors import companies_with_pledge_totals
+from notifications.admin import NotificationInline
 
 from . import notifications
 from .choices import (
@@ -218,6 +218,7 @@ class InterestRegistrationAdmin(SimpleHistoryAdmin):
             },
         ),
     )
+    inlines = (NotificationInline,)
     actions = ("mark_under_review", "accept", "decline")
     change_form_template = "admin/companies/interestregistration/change_form.html"
 
@@ -247,8 +248,8 @@ class InterestRegistrationAdmin(SimpleHistoryAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         if not change:
-            registration = form.instance
-            transaction.on_commit(lambda: notifications.registration_received(registration))
+            # Inside the admin's transaction: the emails are queued with the registration.
+            notifications.registration_received(form.instance)
 
     # --- review ----------------------------------------------------------------------------
 
