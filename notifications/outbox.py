@@ -17,7 +17,9 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
+from django.core.validators import validate_email
 from django.db import models, transaction
 from django.db.models import F
 from django.template.loader import render_to_string
@@ -93,6 +95,12 @@ def notify(
         body_html = render_to_string(f"emails/{event}.html", full_context)
     created = []
     for recipient in dict.fromkeys(r.strip() for r in recipients if r and r.strip()):
+        try:
+            validate_email(recipient)
+        except ValidationError:
+            # A mistyped address in the settings must not undo the change being announced.
+            logger.error("Not queueing %s to invalid address %r", event, recipient)
+            continue
         notification = Notification(
             recipient=recipient,
             event=event,
@@ -103,7 +111,6 @@ def notify(
             body_text=body_text,
             body_html=body_html,
         )
-        notification.full_clean(validate_constraints=False)
         notification.save()
         enqueue(notification)
         created.append(notification)

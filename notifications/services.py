@@ -1,14 +1,18 @@
-"""What the registry tells people and partners when registrations, zones and pledges change."""
+"""What the registry tells people and partners when registrations, zones and pledges change,
+and the partners' webhook endpoints."""
 
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.urls import NoReverseMatch, reverse
 
-from . import outbox
+from partners.models import PartnerKey
+
+from . import outbox, urlguard
 from .choices import REGISTRATION_STATUS_EVENTS, NotificationEvent, WebhookEventType
-from .models import Notification, WebhookDelivery
+from .models import Notification, WebhookDelivery, WebhookEndpoint
 
 notify = outbox.notify
 
@@ -105,3 +109,92 @@ def pledge_changed_publish(*, pledge, deleted: bool = False) -> list[WebhookDeli
             "pledged_on": pledge.pledged_on.isoformat() if pledge.pledged_on else None,
         },
     )
+
+
+# --- partner webhook endpoints ---------------------------------------------------------------
+
+
+def _clean_endpoint(endpoint: WebhookEndpoint) -> None:
+    errors: dict[str, list[str]] = {}
+    try:
+        urlguard.check_url(endpoint.url)
+    except urlguard.UnsafeURLError as exc:
+        errors["url"] = [str(exc)]
+    types = endpoint.event_types
+    if not isinstance(types, list) or not types:
+        errors["event_types"] = ["Choose at least one event type."]
+    else:
+        unknown = sorted({str(t) for t in types} - set(WebhookEventType.values))
+        if unknown:
+            errors["event_types"] = [
+                f"Unknown event type(s): {', '.join(unknown)}. "
+                f"Known: {', '.join(WebhookEventType.values)}."
+            ]
+        endpoint.event_types = sorted(set(types))
+    if errors:
+        raise ValidationError(errors)
+    endpoint.full_clean(validate_unique=False, validate_constraints=False)
+
+
+@transaction.atomic
+def webhook_endpoint_create(
+    *,
+    partner_key: PartnerKey,
+    url: str,
+    event_types: list[str],
+    description: str = "",
+    notify_email: str = "",
+    is_active: bool = True,
+) -> WebhookEndpoint:
+    """Register a partner's endpoint; its URL must be a public https address."""
+    endpoint = WebhookEndpoint(
+        partner_key=partner_key,
+        url=url,
+        event_types=event_types,
+        description=description,
+        notify_email=notify_email,
+        is_active=is_active,
+    )
+    _clean_endpoint(endpoint)
+    try:
+        with transaction.atomic():
+            endpoint.save()
+    except IntegrityError:
+        raise ValidationError(
+            {"url": ["You already have an endpoint at this URL."]}, code="unique"
+        ) from None
+    return endpoint
+
+
+@transaction.atomic
+def webhook_endpoint_update(*, endpoint: WebhookEndpoint, **changes: Any) -> WebhookEndpoint:
+    """Change an endpoint; switching it back on clears why it was disabled."""
+    endpoint = WebhookEndpoint.objects.select_for_update().get(pk=endpoint.pk)
+    for field, value in changes.items():
+        setattr(endpoint, field, value)
+    if changes.get("is_active"):
+        endpoint.disabled_reason = ""
+    _clean_endpoint(endpoint)
+    try:
+        with transaction.atomic():
+            endpoint.save()
+    except IntegrityError:
+        raise ValidationError(
+            {"url": ["You already have an endpoint at this URL."]}, code="unique"
+        ) from None
+    return endpoint
+
+
+def webhook_delivery_replay(*, delivery: WebhookDelivery) -> WebhookDelivery:
+    """Send a delivery again, whatever became of it, with the same `webhook-id`."""
+    if not delivery.endpoint.is_active:
+        raise ValidationError(
+            "The endpoint is disabled; switch it back on (is_active true) before replaying.",
+            code="endpoint_disabled",
+        )
+    if not outbox.retry(delivery):
+        raise ValidationError(
+            "This delivery is being sent right now; look again in a minute.", code="in_progress"
+        )
+    delivery.refresh_from_db()
+    return delivery

@@ -247,6 +247,8 @@ SPECTACULAR_SETTINGS = {
         "ZoneStatusEnum": "zones.choices.ZoneStatus",
         "PledgeStatusEnum": "investments.choices.PledgeStatus",
         "RegistrationStatusEnum": "companies.choices.RegistrationStatus",
+        "WebhookEventTypeEnum": "notifications.choices.WebhookEventType",
+        "DeliveryStatusEnum": "notifications.choices.DeliveryStatus",
     },
 }
 

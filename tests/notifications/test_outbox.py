@@ -261,3 +261,14 @@ def test_every_event_renders_text_html_and_a_subject():
     assert "31 January 2027" in outbox.render_to_string(
         "emails/licence_expiring_30.txt", {"object": obj}
     )
+
+
+def test_a_mistyped_staff_address_does_not_undo_the_registration(settings, caplog):
+    settings.REGISTRY_STAFF_EMAILS = ["not an address", "desk@authority.example"]
+    registration = submit()
+    assert registration.pk
+    assert sorted(Notification.objects.values_list("recipient", flat=True)) == [
+        "ayesha@acme.example",
+        "desk@authority.example",
+    ]
+    assert "invalid address 'not an address'" in caplog.text
