@@ -219,12 +219,14 @@ def webhook_send(*, delivery_id: int) -> str:
 
 
 def _webhook_next_attempt(delivery: WebhookDelivery, now: datetime.datetime):
-    """After the listed delays, one last try when the delivery is a day old; then none."""
+    """After the listed delays, one last try at the end of the window; then none."""
     delays = settings.WEBHOOK_RETRY_DELAYS
     deadline = delivery.retry_until
+    if now >= deadline:
+        return None
     if delivery.attempts <= len(delays):
         return min(now + datetime.timedelta(seconds=delays[delivery.attempts - 1]), deadline)
-    return deadline if now < deadline else None
+    return deadline
 
 
 def _webhook_gave_up(delivery: WebhookDelivery) -> None:

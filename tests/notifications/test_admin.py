@@ -79,3 +79,20 @@ def test_the_registration_page_shows_its_notifications(client, failed_email):
     assert "notifications sent about this record" in page.text.lower()
     assert "Registration accepted" in page.text
     assert Notification.objects.filter(object_id=registration.pk).count() == 1
+
+
+def test_a_registration_entered_in_the_admin_queues_the_staff_notice(client, staff_user, settings):
+    from tests.factories import CompanyFactory, ZoneFactory
+
+    settings.REGISTRY_STAFF_EMAILS = ["desk@authority.example"]
+    client.force_login(staff_user)
+    response = client.post(
+        reverse("admin:companies_interestregistration_add"),
+        {"company": CompanyFactory().pk, "contact": "", "zones": [ZoneFactory().pk]},
+    )
+    assert response.status_code == 302
+    (notice,) = Notification.objects.all()
+    assert (notice.event, notice.recipient) == (
+        "registration_received_staff",
+        "desk@authority.example",
+    )

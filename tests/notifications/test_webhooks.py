@@ -348,3 +348,20 @@ def test_the_schema_documents_the_webhook_api(client):
     assert "/api/v1/webhooks/deliveries/{id}/replay/" in paths
     created = paths["/api/v1/webhooks/endpoints/"]["post"]["responses"]["201"]
     assert "WebhookEndpointCreated" in json.dumps(created)
+
+
+def test_the_retry_schedule_backs_off_and_ends_a_day_after_the_event(settings):
+    settings.WEBHOOK_RETRY_DELAYS = [5, 300, 1800, 7200, 18000, 36000]
+    start = timezone.now()
+    delivery = WebhookDelivery(retry_until=start + datetime.timedelta(hours=24))
+    now, waits = start, []
+    for attempt in range(1, 10):
+        delivery.attempts = attempt
+        next_attempt = outbox._webhook_next_attempt(delivery, now)
+        if next_attempt is None:
+            break
+        waits.append(round((next_attempt - now).total_seconds()))
+        now = next_attempt
+    assert waits[:6] == [5, 300, 1800, 7200, 18000, 36000]
+    assert now == delivery.retry_until  # the seventh and last try, 24 h after the event
+    assert len(waits) == 7
