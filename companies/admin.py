@@ -14,6 +14,7 @@ from core.admin import HistoryImportExportAdmin, PledgeTotalsColumnsMixin, ReadO
 from core.paginators import EstimatedCountPaginator
 from investments.models import Pledge
 from investments.selectors import companies_with_pledge_totals
+from programme.foreign_formats import CompanyImportResource
 
 from . import notifications
 from .choices import (
@@ -23,7 +24,6 @@ from .choices import (
     RegistrationStatus,
 )
 from .models import Company, Contact, InterestRegistration
-from .resources import CompanyResource
 from .services import registration_transition
 
 # Created by programme/migrations/0001_roles.py and given to the Reviewer group.
@@ -65,7 +65,8 @@ class CompanyPledgeInline(ReadOnlyTabularInline):
 
 @admin.register(Company)
 class CompanyAdmin(PledgeTotalsColumnsMixin, HistoryImportExportAdmin):
-    resource_classes = (CompanyResource,)
+    # The native columns, or the S&P 500 list recognised by its headers.
+    resource_classes = (CompanyImportResource,)
     list_display = (
         "name",
         "origin",

@@ -18,6 +18,7 @@ from .normalize import normalize_company_name
 
 class CompanyResource(RegistryResource):
     duplicate_key_column = "name"
+    export_only = ("pledged_usd", "realized_usd", "pledge_count", "registration_count")
 
     sector = fields.Field(
         attribute="sector",

@@ -49,6 +49,10 @@ class PledgeTotalsColumnsMixin:
 class RegistryImportExportAdmin(ImportExportModelAdmin):
     """Import that is all or nothing, also when the confirmed file differs from the preview."""
 
+    # Reasons a person can act on; a traceback with site-packages paths helps nobody at a desk.
+    import_error_display = ("message",)
+    import_template_name = "admin/registry/import.html"
+
     def get_import_data_kwargs(self, **kwargs):
         kwargs = super().get_import_data_kwargs(**kwargs)
         # The confirm step imports again for real; without this, rows that fail validation

@@ -44,6 +44,16 @@ class RegistryResource(resources.ModelResource):
 
     # The column whose value identifies a row's record; subclasses name it.
     duplicate_key_column = None
+    # Computed columns a file may carry (an export read back in) but never sets.
+    export_only = ()
+
+    def get_user_visible_fields(self):
+        """The columns the Import page lists as importable: export-only ones left out."""
+        return [
+            field
+            for field in super().get_user_visible_fields()
+            if field.column_name not in self.export_only
+        ]
 
     def before_import(self, dataset, **kwargs):
         self._rows_by_key = {}

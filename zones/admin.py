@@ -13,10 +13,11 @@ from core.admin import (
 from core.query import subquery_count
 from investments.models import Pledge
 from investments.selectors import zones_with_pledge_totals
+from programme.foreign_formats import ZoneImportResource
 
 from .choices import ZONE_STATUS_TRANSITIONS, ZoneStatus
 from .models import Incentive, Sector, Zone, ZoneDeveloper, ZoneStatusChange
-from .resources import ZoneDeveloperResource, ZoneResource
+from .resources import ZoneDeveloperResource
 from .services import zone_change_status
 
 
@@ -155,7 +156,8 @@ class ZonePledgeInline(ReadOnlyTabularInline):
 @admin.register(Zone)
 class ZoneAdmin(ServiceErrorsAsMessagesMixin, PledgeTotalsColumnsMixin, HistoryImportExportAdmin):
     form = ZoneAdminForm
-    resource_classes = (ZoneResource,)
+    # The native columns, or the KEK list recognised by its headers (programme.foreign_formats).
+    resource_classes = (ZoneImportResource,)
     list_display = (
         "name",
         "developer",

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 from django.db.models import Count
 
@@ -5,6 +6,14 @@ from .choices import CLOSED_TO_REGISTRATION, ZoneStatus
 
 
 class ZoneQuerySet(models.QuerySet):
+    def in_programme(self):
+        """The programme's own zones: those in settings.PROGRAMME_COUNTRY.
+
+        Zones of other countries (an imported foreign list, a comparison) stay in the registry
+        but never count towards the programme's targets or headline figures.
+        """
+        return self.filter(country=settings.PROGRAMME_COUNTRY)
+
     def operational(self):
         return self.filter(status=ZoneStatus.OPERATIONAL)
 

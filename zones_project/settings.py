@@ -302,6 +302,11 @@ IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 # Imports are recorded row by row by django-simple-history; the admin log keeps one entry a row.
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 
+# --- Programme ---
+# The programme's own country (ISO 3166 code): targets and headline figures count only its
+# zones, so a foreign list imported for comparison cannot inflate them.
+PROGRAMME_COUNTRY = os.environ.get("PROGRAMME_COUNTRY", "PK")
+
 # --- Public site ---
 # Interest-form submissions allowed per client address, in django-ratelimit's
 # "count/period" syntax ("20/h", "5/10m"). Counted in the default cache: with several

@@ -30,9 +30,9 @@ from zones.services import zone_change_status
 
 pytestmark = pytest.mark.django_db
 
-SHARED_DATA = Path(__file__).resolve().parents[3] / "shared" / "data"
-KEK_FILE = SHARED_DATA / "indonesia-kek-zones.csv"
-SP500_FILE = SHARED_DATA / "sp500-companies.csv"
+DATA = Path(__file__).resolve().parents[2] / "programme" / "data"
+KEK_FILE = DATA / "indonesia-kek-zones.csv"
+SP500_FILE = DATA / "sp500-companies.csv"
 
 ZONE_HEADER = "slug,name,developer,city,province,country,latitude,longitude,status\n"
 
