@@ -24,6 +24,7 @@ from .choices import (
     RegistrationStatus,
 )
 from .models import Company, Contact, InterestRegistration
+from .resources import CompanyResource
 from .services import registration_transition
 
 # Created by programme/migrations/0001_roles.py and given to the Reviewer group.
@@ -65,8 +66,12 @@ class CompanyPledgeInline(ReadOnlyTabularInline):
 
 @admin.register(Company)
 class CompanyAdmin(PledgeTotalsColumnsMixin, HistoryImportExportAdmin):
-    # The native columns, or the S&P 500 list recognised by its headers.
-    resource_classes = (CompanyImportResource,)
+    resource_classes = (CompanyResource,)
+
+    def get_import_resource_classes(self, request):
+        # The native columns, or the S&P 500 list recognised by its headers.
+        return (CompanyImportResource,)
+
     list_display = (
         "name",
         "origin",

@@ -17,7 +17,7 @@ from programme.foreign_formats import ZoneImportResource
 
 from .choices import ZONE_STATUS_TRANSITIONS, ZoneStatus
 from .models import Incentive, Sector, Zone, ZoneDeveloper, ZoneStatusChange
-from .resources import ZoneDeveloperResource
+from .resources import ZoneDeveloperResource, ZoneResource
 from .services import zone_change_status
 
 
@@ -156,8 +156,12 @@ class ZonePledgeInline(ReadOnlyTabularInline):
 @admin.register(Zone)
 class ZoneAdmin(ServiceErrorsAsMessagesMixin, PledgeTotalsColumnsMixin, HistoryImportExportAdmin):
     form = ZoneAdminForm
-    # The native columns, or the KEK list recognised by its headers (programme.foreign_formats).
-    resource_classes = (ZoneImportResource,)
+    resource_classes = (ZoneResource,)
+
+    def get_import_resource_classes(self, request):
+        # The native columns, or the KEK list recognised by its headers.
+        return (ZoneImportResource,)
+
     list_display = (
         "name",
         "developer",

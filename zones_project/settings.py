@@ -228,7 +228,7 @@ REST_FRAMEWORK = {
 }
 
 SPECTACULAR_SETTINGS = {
-    "TITLE": "Technology Zones Registry API",
+    "TITLE": "Technology Zones Authority registry API",
     "DESCRIPTION": "Zones, developers, incentives, companies, interest registrations, "
     "pledges and programme reports.",
     "VERSION": "1.0.0",
@@ -303,6 +303,8 @@ IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 
 # --- Programme ---
+# One name across the admin, the public site and the emails.
+PRODUCT_NAME = "Technology Zones Authority"
 # The programme's own country (ISO 3166 code): targets and headline figures count only its
 # zones, so a foreign list imported for comparison cannot inflate them.
 PROGRAMME_COUNTRY = os.environ.get("PROGRAMME_COUNTRY", "PK")
