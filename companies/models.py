@@ -5,12 +5,13 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.urls import reverse
+from django.utils import timezone
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
 from core.models import TimeStampedModel
 
-from .choices import CompanySize, Origin, RegistrationChannel, RegistrationStatus
+from .choices import CompanySize, Origin, RegistrationChannel, RegistrationStatus, ReviewAction
 from .normalize import normalize_company_name
 from .querysets import CompanyQuerySet, InterestRegistrationQuerySet
 
@@ -122,7 +123,7 @@ class InterestRegistration(TimeStampedModel):
     zones = models.ManyToManyField("zones.Zone", related_name="registrations")
     channel = models.CharField(max_length=10, choices=RegistrationChannel.choices, db_index=True)
     status = models.CharField(
-        max_length=20,
+        max_length=30,
         choices=RegistrationStatus.choices,
         default=RegistrationStatus.RECEIVED,
         db_index=True,
@@ -149,7 +150,25 @@ class InterestRegistration(TimeStampedModel):
         related_name="reviewed_registrations",
     )
     reviewed_at = models.DateTimeField(null=True, blank=True)
+    # The latest step's note; every note is kept in the review log (ReviewLogEntry).
     review_note = models.TextField(blank=True)
+    # The officer who has the registration on their desk.
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_registrations",
+    )
+    # Two-person acceptance: who recommended it; someone else must accept.
+    recommended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="recommended_registrations",
+    )
+    recommended_at = models.DateTimeField(null=True, blank=True)
 
     objects = InterestRegistrationQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["updated", "status_token"])
@@ -186,3 +205,42 @@ class InterestRegistration(TimeStampedModel):
 
     def get_absolute_url(self):
         return reverse("public:registration-status", kwargs={"token": self.status_token})
+
+
+class ReviewLogEntry(models.Model):
+    """One step of a registration's review — what, who, when, why — written once, never edited."""
+
+    registration = models.ForeignKey(
+        InterestRegistration, on_delete=models.CASCADE, related_name="review_log"
+    )
+    action = models.CharField(max_length=30, choices=ReviewAction.choices)
+    from_status = models.CharField(max_length=30, blank=True)
+    to_status = models.CharField(max_length=30, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="review_log_entries",
+    )
+    created = models.DateTimeField(default=timezone.now, editable=False)
+    note = models.TextField(blank=True, max_length=5000)
+
+    class Meta:
+        ordering = ("created", "id")
+        verbose_name = "review log entry"
+        verbose_name_plural = "review log"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(action__in=ReviewAction.values),
+                name="review_log_action_valid",
+                violation_error_message="Unknown review action.",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["registration", "created"], name="review_log_by_registration")
+        ]
+
+    def __str__(self):
+        who = self.user or "a deleted user"
+        return f"{self.get_action_display()} by {who} on {self.created:%Y-%m-%d}"

@@ -309,6 +309,9 @@ PRODUCT_NAME = "Technology Zones Authority"
 # zones, so a foreign list imported for comparison cannot inflate them.
 PROGRAMME_COUNTRY = os.environ.get("PROGRAMME_COUNTRY", "PK")
 
+# Days a registration may wait for the authority before the review queue shows it in red.
+REVIEW_SLA_DAYS = int(os.environ.get("REVIEW_SLA_DAYS", "10"))
+
 # --- Public site ---
 # Interest-form submissions allowed per client address, in django-ratelimit's
 # "count/period" syntax ("20/h", "5/10m"). Counted in the default cache: with several

@@ -112,3 +112,29 @@ def test_one_product_name_on_the_admin_and_the_public_site(client, staff_user, s
     client.logout()
     login = client.get(reverse("admin:login")).content.decode()
     assert settings.PRODUCT_NAME in login
+
+
+def test_year_drill_down_names_its_date(client, staff_user):
+    ZoneFactory()
+    client.force_login(staff_user)
+    body = client.get(reverse("admin:zones_zone_changelist")).content.decode()
+    assert 'id="registry-drilldown-label">Target opening date:</span>' in body
+
+
+def test_read_only_inline_rows_do_not_repeat_their_titles(client, staff_user):
+    pledge = PledgeFactory(amount=Decimal("2500000.00"))
+    client.force_login(staff_user)
+    body = client.get(
+        reverse("admin:companies_company_change", args=(pledge.company_id,))
+    ).content.decode()
+    inline = body.split('id="pledges-group"')[1].split("</table>")[0]
+    assert str(pledge) not in inline
+    assert "US$2,500,000" in inline or "2,500,000" in inline
+
+
+def test_zone_list_keeps_few_enough_columns_for_the_money_to_show(client, staff_user):
+    ZoneFactory()
+    client.force_login(staff_user)
+    response = client.get(reverse("admin:zones_zone_changelist"))
+    assert len(response.context["cl"].list_display) <= 8  # the checkbox column included
+    assert "pledged_usd" in response.context["cl"].list_display
