@@ -66,6 +66,7 @@ class ContactInline(admin.TabularInline):
     model = Contact
     fields = ("name", "email", "phone", "role")
     extra = 0
+    template = "admin/edit_inline/tabular_rows.html"
 
 
 class CompanyRegistrationInline(ReadOnlyTabularInline):

@@ -127,7 +127,7 @@ CHANGELISTS = (
     "investments/pledge",
     "investments/exchangerate",
     "investments/target",
-    "partners/partnerapikey",
+    "partners/partnerkey",
     "auth/user",
     "auth/group",
 )
@@ -144,7 +144,7 @@ def test_dashboard_draws_its_bars_and_fits_a_phone(programme, live_server, page,
     )
     assert widths and max(widths) > 40, widths
     overdue = page.locator(".registry-overdue", has_text="IT exports")
-    assert "Overdue" in overdue.inner_text()
+    assert "overdue since 30 jun 2023" in overdue.inner_text().lower()
 
 
 @pytest.mark.browser
