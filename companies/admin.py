@@ -3,7 +3,7 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -32,12 +32,14 @@ from .choices import (
     AWAITING_REVIEW,
     REGISTRATION_STATUS_TRANSITIONS,
     REVIEW_STEPS,
+    PipelineStage,
     RegistrationChannel,
     RegistrationStatus,
 )
-from .models import Company, Contact, InterestRegistration, ReviewLogEntry
+from .models import Company, Contact, Interaction, InterestRegistration, ReviewLogEntry
 from .resources import CompanyResource
 from .services import (
+    interaction_record,
     registration_add_note,
     registration_assign,
     registration_recommend,
@@ -67,6 +69,22 @@ class ContactInline(admin.TabularInline):
     fields = ("name", "email", "phone", "role")
     extra = 0
     template = "admin/edit_inline/tabular_rows.html"
+
+
+class InteractionInline(admin.TabularInline):
+    """Aftercare log: new rows are added here; past ones stay as written (history keeps edits)."""
+
+    model = Interaction
+    fields = ("happened_on", "kind", "officer", "notes", "next_follow_up_on")
+    readonly_fields = ("officer",)
+    extra = 1
+    can_delete = False
+    template = "admin/edit_inline/tabular_rows.html"
+    verbose_name_plural = "interactions (aftercare log; you are recorded as the officer)"
+    formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2})}}
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("officer")
 
 
 class CompanyRegistrationInline(ReadOnlyTabularInline):
@@ -105,10 +123,9 @@ class CompanyAdmin(PledgeTotalsColumnsMixin, HistoryImportExportAdmin):
         "origin",
         "country_name",
         "sector",
-        "size",
+        "stage",
         "pledged_usd",
         "realized_usd",
-        "pledge_count",
         "registration_count",
     )
     list_filter = ("origin", "size", "sector", ("country", CountryFilter))
@@ -125,7 +142,7 @@ class CompanyAdmin(PledgeTotalsColumnsMixin, HistoryImportExportAdmin):
         "created",
         "updated",
     )
-    inlines = (ContactInline, CompanyRegistrationInline, CompanyPledgeInline)
+    inlines = (ContactInline, InteractionInline, CompanyRegistrationInline, CompanyPledgeInline)
     show_full_result_count = False
     paginator = EstimatedCountPaginator
 
@@ -157,11 +174,53 @@ class CompanyAdmin(PledgeTotalsColumnsMixin, HistoryImportExportAdmin):
 
     def get_queryset(self, request):
         # companies_with_pledge_totals(): per-page subqueries, never one query per row.
-        return companies_with_pledge_totals(super().get_queryset(request))
+        return companies_with_pledge_totals(super().get_queryset(request)).with_pipeline_stage()
+
+    @admin.display(description="pipeline stage", ordering="pipeline_stage")
+    def stage(self, company):
+        return PipelineStage(company.pipeline_stage).label
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Interaction:
+            return super().save_formset(request, form, formset, change)
+        # New aftercare entries go through the service, with the signed-in officer.
+        for entry in formset.save(commit=False):
+            if entry.pk is None:
+                interaction_record(
+                    company=form.instance,
+                    kind=entry.kind,
+                    officer=request.user,
+                    happened_on=entry.happened_on,
+                    notes=entry.notes,
+                    next_follow_up_on=entry.next_follow_up_on,
+                )
+            else:
+                entry.save()
 
     @admin.display(description="registrations", ordering="registration_count")
     def registration_count(self, company):
         return company.registration_count
+
+
+@admin.register(Interaction)
+class InteractionAdmin(SimpleHistoryAdmin):
+    """Every company's aftercare log in one list; follow-ups due first."""
+
+    list_display = ("happened_on", "company", "kind", "officer", "next_follow_up_on")
+    list_filter = ("kind", "officer", "next_follow_up_on")
+    list_select_related = ("company", "officer")
+    search_fields = ("company__name", "notes")
+    autocomplete_fields = ("company",)
+    readonly_fields = ("officer",)
+    fields = ("company", "kind", "happened_on", "officer", "notes", "next_follow_up_on")
+    date_hierarchy = "happened_on"
+
+    def save_model(self, request, obj, form, change):
+        # The form has run the model's checks (the constraints included); the officer is
+        # whoever records it.
+        if not change:
+            obj.officer = request.user
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(Contact)

@@ -76,3 +76,23 @@ class ReviewAction(models.TextChoices):
     WITHDRAWN = "withdrawn", "Withdrawn"
     ASSIGNED = "assigned", "Assigned"
     NOTE = "note", "Note"
+
+
+class InteractionKind(models.TextChoices):
+    MEETING = "meeting", "Meeting"
+    CALL = "call", "Call"
+    VISIT = "visit", "Site visit"
+    EMAIL = "email", "Email"
+
+
+class PipelineStage(models.TextChoices):
+    """Where a company stands, from first contact to operating in a zone.
+
+    Licence and operating stages follow from the enterprises app (licences, plots); until it
+    lands, the pipeline ends at an accepted registration.
+    """
+
+    PROSPECT = "prospect", "Prospect (no registration)"
+    REGISTERED = "registered", "Registered"
+    IN_REVIEW = "in_review", "In review"
+    ACCEPTED = "accepted", "Registration accepted"

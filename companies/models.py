@@ -11,9 +11,16 @@ from simple_history.models import HistoricalRecords
 
 from core.models import TimeStampedModel
 
-from .choices import CompanySize, Origin, RegistrationChannel, RegistrationStatus, ReviewAction
+from .choices import (
+    CompanySize,
+    InteractionKind,
+    Origin,
+    RegistrationChannel,
+    RegistrationStatus,
+    ReviewAction,
+)
 from .normalize import normalize_company_name
-from .querysets import CompanyQuerySet, InterestRegistrationQuerySet
+from .querysets import CompanyQuerySet, InteractionQuerySet, InterestRegistrationQuerySet
 
 
 class Company(TimeStampedModel):
@@ -244,3 +251,47 @@ class ReviewLogEntry(models.Model):
     def __str__(self):
         who = self.user or "a deleted user"
         return f"{self.get_action_display()} by {who} on {self.created:%Y-%m-%d}"
+
+
+class Interaction(TimeStampedModel):
+    """Aftercare: a meeting, call, visit or email with a company, and when to follow it up."""
+
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="interactions")
+    kind = models.CharField(max_length=10, choices=InteractionKind.choices)
+    happened_on = models.DateField("date", default=timezone.localdate)
+    officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="interactions",
+    )
+    notes = models.TextField(blank=True, max_length=5000)
+    next_follow_up_on = models.DateField("next follow-up", null=True, blank=True)
+
+    objects = InteractionQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["updated"])
+
+    class Meta:
+        ordering = ("-happened_on", "-id")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=InteractionKind.values),
+                name="interaction_kind_valid",
+                violation_error_message="Choose meeting, call, site visit or email.",
+            ),
+            models.CheckConstraint(
+                condition=Q(next_follow_up_on__isnull=True)
+                | Q(next_follow_up_on__gte=models.F("happened_on")),
+                name="interaction_follow_up_not_before_it",
+                violation_error_message="The next follow-up cannot be before the interaction.",
+            ),
+        ]
+        # The dashboard's "follow-ups due" reads the latest interaction per company.
+        indexes = [
+            models.Index(fields=["company", "happened_on"], name="interaction_company_date"),
+            models.Index(fields=["next_follow_up_on"], name="interaction_follow_up"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} with {self.company} on {self.happened_on:%Y-%m-%d}"

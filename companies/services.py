@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from . import notifications
 from .choices import REGISTRATION_STATUS_TRANSITIONS, RegistrationStatus, ReviewAction
-from .models import Company, Contact, InterestRegistration, ReviewLogEntry
+from .models import Company, Contact, Interaction, InterestRegistration, ReviewLogEntry
 from .normalize import normalize_company_name
 
 
@@ -241,3 +241,27 @@ def registration_add_note(*, registration: InterestRegistration, user, note: str
         raise ValidationError({"note": "Write the note first."}, code="required")
     locked = _locked(registration)
     return _review_log(registration=locked, action=ReviewAction.NOTE, user=user, note=note)
+
+
+@transaction.atomic
+def interaction_record(
+    *,
+    company: Company,
+    kind: str,
+    officer,
+    happened_on: datetime.date | None = None,
+    notes: str = "",
+    next_follow_up_on: datetime.date | None = None,
+) -> Interaction:
+    """Log a meeting, call, visit or email with a company, and when to follow it up."""
+    interaction = Interaction(
+        company=company,
+        kind=kind,
+        officer=officer,
+        happened_on=happened_on or timezone.localdate(),
+        notes=notes,
+        next_follow_up_on=next_follow_up_on,
+    )
+    interaction.full_clean()
+    interaction.save()
+    return interaction

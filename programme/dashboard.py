@@ -4,7 +4,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from companies.choices import AWAITING_REVIEW
-from companies.models import Company, InterestRegistration
+from companies.models import Company, Interaction, InterestRegistration
 from core.charts import bar_rows
 from core.formats import money
 from investments.choices import MONEY_METRICS, TargetMetric
@@ -114,8 +114,16 @@ def admin_dashboard(request):
             .select_related("company")
             .order_by("created")[:DASHBOARD_ROWS]
         )
+    follow_ups = []
+    if request.user.has_perm("companies.view_interaction"):
+        follow_ups = list(
+            Interaction.objects.follow_ups_due(timezone.localdate())
+            .select_related("company", "officer")
+            .order_by("next_follow_up_on", "company__name")[:DASHBOARD_ROWS]
+        )
     return {
         "summary": summary,
+        "follow_ups_due": follow_ups,
         "zone_status_rows": zone_status_rows(summary["zones_by_status"]),
         "money_rows": money_rows(summary),
         "targets": target_rows(summary["targets"], timezone.localdate()),

@@ -123,6 +123,7 @@ CHANGELISTS = (
     "zones/incentive",
     "companies/company",
     "companies/contact",
+    "companies/interaction",
     "companies/interestregistration",
     "investments/pledge",
     "investments/exchangerate",
