@@ -372,16 +372,9 @@ class InterestRegistrationAdmin(ReadableHistoryMixin, SimpleHistoryAdmin):
     )
     change_form_template = "admin/companies/interestregistration/change_form.html"
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("zones")
-
     def get_inlines(self, request, obj):
         # A registration being entered has no review yet.
         return self.inlines if obj else ()
-
-    @admin.display(description="zones")
-    def zone_names(self, registration):
-        return ", ".join(zone.name for zone in registration.zones.all())
 
     @admin.display(description="planned investment", ordering="planned_investment_usd")
     def planned_investment(self, registration):

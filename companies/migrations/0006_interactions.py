@@ -6,10 +6,11 @@ import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
 
-# Aftercare is every officer's work: all roles see the log, Data entry and Reviewers write it.
+# As for the other records: every role sees the aftercare log, Data entry writes it (Reviewers
+# only review, and Analysts only read).
 INTERACTION_GRANTS = {
     "Data entry": ("view", "add", "change"),
-    "Reviewer": ("view", "add", "change"),
+    "Reviewer": ("view",),
     "Analyst": ("view",),
 }
 

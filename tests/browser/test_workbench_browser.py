@@ -66,6 +66,11 @@ PAGE_CHECKS = """
       problems.push(`label "${label.textContent.trim()}" points at missing #${label.htmlFor}`);
     }
   }
+  for (const note of document.querySelectorAll(".timezonewarning")) {
+    if (visible(note) && !note.closest(".datetime")) {
+      problems.push(`a date field says "${note.textContent.trim()}"`);
+    }
+  }
   for (const h of document.querySelectorAll("h1, h2")) {
     if (visible(h) && h.getBoundingClientRect().height > 200) {
       const tall = Math.round(h.getBoundingClientRect().height);
