@@ -22,7 +22,7 @@ class ServiceErrorsAsMessagesMixin:
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
+            return super().changeform_view(request, object_id, form_url, extra_context)  # type: ignore[misc]  # mixin over ModelAdmin
         except ValidationError as exc:
             for message in exc.messages:
                 messages.error(request, f"Nothing was saved: {message}")
