@@ -28,6 +28,7 @@ from django.db.models.functions import Coalesce, TruncQuarter
 from companies.choices import Origin, RegistrationStatus
 from companies.models import Company, InterestRegistration
 from core.query import CENT, MONEY_SUM
+from enterprises.selectors import ZoneOperating, operating_by_zone
 from investments.choices import PledgeStatus, TargetMetric
 from investments.models import Disbursement, Pledge, Target
 from investments.querysets import COMMITTED, COUNTS_TOWARDS_PROGRAMME
@@ -126,6 +127,7 @@ class RolloutReport:
     by_status: tuple[ZoneStatusCount, ...]
     by_province: tuple[ProvinceRollout, ...]
     openings_by_quarter: tuple[QuarterOpenings, ...]
+    operating_by_zone: tuple[ZoneOperating, ...]
     targets: tuple[TargetProgress, ...]
 
 
@@ -362,6 +364,8 @@ def rollout_report(filters: ReportFilters = PROGRAMME) -> RolloutReport:
         by_status=by_status,
         by_province=by_province,
         openings_by_quarter=tuple(QuarterOpenings(**row) for row in openings),
+        # The operating zone: licences by status, plots and occupancy per zone.
+        operating_by_zone=operating_by_zone(filters.zone_q("zone__")),
         targets=targets_progress(ROLLOUT_METRICS),
     )
 

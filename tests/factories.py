@@ -7,6 +7,7 @@ import factory
 from django.contrib.auth import get_user_model
 
 from companies.models import Company, Contact, InterestRegistration
+from enterprises.models import AnnualReturn, Enterprise, Plot
 from investments.models import Disbursement, ExchangeRate, Pledge, Target
 from zones.models import Incentive, Sector, Zone, ZoneDeveloper, ZoneStatusChange
 
@@ -171,3 +172,42 @@ class TargetFactory(factory.django.DjangoModelFactory):
     target_value = Decimal("1500000000.00")
     start_date = datetime.date(2026, 1, 1)
     due_date = datetime.date(2027, 12, 31)
+
+
+class EnterpriseFactory(factory.django.DjangoModelFactory):
+    """A licence in force (2025-09-01 to 2035-08-31); for the workflow use enterprises.services."""
+
+    class Meta:
+        model = Enterprise
+
+    company = factory.SubFactory(CompanyFactory)
+    zone = factory.SubFactory(ZoneFactory, status="operational")
+    activities = "Software development and IT-enabled services"
+    planned_investment_usd = Decimal("2000000.00")
+    planned_jobs = 120
+    status = "licensed"
+    licence_number = factory.Sequence(lambda n: f"TZE-2025-F{n:05d}")
+    issued_on = datetime.date(2025, 9, 1)
+    expires_on = datetime.date(2035, 8, 31)
+
+
+class PlotFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Plot
+
+    zone = factory.SubFactory(ZoneFactory, status="operational")
+    number = factory.Sequence(lambda n: f"P-{n:04d}")
+    kind = "land"
+    area_m2 = Decimal("2000.00")
+    status = "vacant"
+
+
+class AnnualReturnFactory(factory.django.DjangoModelFactory):
+    """An open (due) return; file it with enterprises.services.return_submit."""
+
+    class Meta:
+        model = AnnualReturn
+
+    enterprise = factory.SubFactory(EnterpriseFactory)
+    fiscal_year = "2025-26"
+    due_on = datetime.date(2026, 10, 28)

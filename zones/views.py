@@ -1,9 +1,11 @@
 """The public zone catalogue: the zone list and a zone's page."""
 
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404, render
 
+from enterprises.models import Enterprise
+from enterprises.selectors import operating_by_zone
 from investments.models import Pledge
 from investments.selectors import zones_with_pledge_totals
 
@@ -69,6 +71,13 @@ def zone_detail(request, slug):
         "pledges": pledges,
         "interested_company_count": zone.registrations.values("company").distinct().count(),
         "accepts_registrations": zone.status not in CLOSED_TO_REGISTRATION,
+        # The operating zone: the same selector as the rollout report, and the public register.
+        "operating": next(iter(operating_by_zone(Q(zone=zone))), None),
+        "register": Enterprise.objects.public_register()
+        .with_effective_status()
+        .filter(zone=zone)
+        .select_related("company")
+        .order_by("company__name"),
     }
     return render(request, "public/zone_detail.html", context)
 

@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("zones.api.urls")),
     path("", include("companies.api.urls")),
     path("", include("investments.api.urls")),
+    path("", include("enterprises.api.urls")),
     path("", include("programme.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),

@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "zones",
     "companies",
     "investments",
+    "enterprises",
     "partners",
     "programme.apps.ProgrammeConfig",
 ]
@@ -336,6 +337,9 @@ RATELIMIT_IP_META_KEY = "core.client_ip.client_ip"
 RATELIMIT_VIEW = "companies.views.rate_limited"
 # The same company, contact email and zones sent again from the web within this many
 # seconds is treated as a repeat of the first registration, not a new one.
+# An annual return is due this many days after its fiscal year ends (30 June).
+ANNUAL_RETURN_DUE_DAYS = int(os.environ.get("ANNUAL_RETURN_DUE_DAYS", "120"))
+
 PUBLIC_DUPLICATE_WINDOW_SECONDS = int(os.environ.get("PUBLIC_DUPLICATE_WINDOW_SECONDS", "600"))
 
 # --- Scale (docs/scale.md) ---

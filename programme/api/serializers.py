@@ -4,6 +4,7 @@ from rest_framework import serializers
 
 from api.fields import MoneyField
 from core.query import by_slug_or_id
+from enterprises.api.serializers import ZoneOperatingSerializer
 from programme import reports
 from zones.models import Zone
 
@@ -123,6 +124,7 @@ class RolloutReportSerializer(serializers.Serializer):
     by_status = StatusCountSerializer(many=True)
     by_province = ProvinceRolloutSerializer(many=True)
     openings_by_quarter = QuarterOpeningsSerializer(many=True)
+    operating_by_zone = ZoneOperatingSerializer(many=True)
     targets = TargetProgressSerializer(many=True)
 
 

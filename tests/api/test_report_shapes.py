@@ -28,7 +28,7 @@ def element_type(annotation):
 
 def test_every_report_shape_has_a_serializer():
     shapes = {serializer.shape for serializer in SHAPED}
-    assert len(SHAPED) == 20
+    assert len(SHAPED) == 21
     for report in (reports.RolloutReport, reports.InvestmentReport, reports.CompaniesReport):
         assert report in shapes
 

@@ -179,6 +179,7 @@ def test_rejects_malformed_command_lines(argv):
 def test_scale_presets_are_the_sizes_of_issue_6():
     assert SCALES["M"] == {
         "zones": 100, "companies": 10_000, "pledges": 100_000, "registrations": 20_000,
+        "enterprises": 2_000, "plots": 6_000, "returns": 10_000,
     }  # fmt: skip
     assert SCALES["L"]["pledges"] == 1_000_000
     assert SCALES["L"]["zones"] == 1_000

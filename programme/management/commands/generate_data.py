@@ -45,8 +45,10 @@ from tqdm import tqdm
 from companies.models import Company, Contact, InterestRegistration
 from companies.normalize import normalize_company_name
 from core.query import CENT
+from enterprises.models import AnnualReturn, Enterprise, LicenceEvent, Plot
 from investments.models import Disbursement, ExchangeRate, Pledge
 from programme import DATA_DIR
+from programme.management.commands._operating_zone_data import OperatingZoneGeneratorMixin
 from programme.management.commands.seed_demo import SECTORS
 from zones.models import Incentive, Sector, Zone, ZoneDeveloper, ZoneStatusChange
 
@@ -54,10 +56,14 @@ SYNTHETIC_MARK = "Synthetic: written by generate_data for benchmarks; not real d
 RATE_SOURCE = "generate_data (synthetic)"
 
 SCALES = {
-    "S": {"zones": 20, "companies": 1_000, "pledges": 10_000, "registrations": 2_000},
-    "M": {"zones": 100, "companies": 10_000, "pledges": 100_000, "registrations": 20_000},
-    "L": {"zones": 1_000, "companies": 100_000, "pledges": 1_000_000, "registrations": 200_000},
-}
+    "S": {"zones": 20, "companies": 1_000, "pledges": 10_000, "registrations": 2_000,
+          "enterprises": 200, "plots": 600, "returns": 1_000},
+    "M": {"zones": 100, "companies": 10_000, "pledges": 100_000, "registrations": 20_000,
+          "enterprises": 2_000, "plots": 6_000, "returns": 10_000},
+    "L": {"zones": 1_000, "companies": 100_000, "pledges": 1_000_000, "registrations": 200_000,
+          "enterprises": 20_000, "plots": 60_000, "returns": 100_000},
+}  # fmt: skip
+COUNTED = ("zones", "companies", "pledges", "registrations", "enterprises", "plots", "returns")
 
 # Fixed, not "today", so that one seed always gives the same data.
 DATA_START = datetime.date(2021, 1, 1)
@@ -291,7 +297,7 @@ class Command(BaseCommand):
             )
             + ". Explicit --zones etc. override the preset.",
         )
-        for name in ("zones", "companies", "pledges", "registrations"):
+        for name in COUNTED:
             parser.add_argument(f"--{name}", type=positive_int, help=f"Number of {name}.")
         parser.add_argument("--seed", type=int, default=1, help="Random seed (default 1).")
         mode = parser.add_mutually_exclusive_group()
@@ -308,7 +314,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         counts = dict(SCALES[options["scale"]]) if options["scale"] else {}
-        for name in ("zones", "companies", "pledges", "registrations"):
+        for name in COUNTED:
             if options[name] is not None:
                 counts[name] = options[name]
             counts.setdefault(name, 0)
@@ -318,6 +324,12 @@ class Command(BaseCommand):
             counts["zones"] and counts["companies"]
         ):
             raise CommandError("Pledges and registrations need --zones and --companies above 0.")
+        if (counts["enterprises"] or counts["plots"] or counts["returns"]) and not (
+            counts["zones"] and counts["companies"]
+        ):
+            raise CommandError(
+                "Enterprises, plots and returns need --zones and --companies above 0."
+            )
         if options["batch_size"] < 1:
             raise CommandError("--batch-size must be at least 1.")
 
@@ -381,6 +393,10 @@ GENERATED_MODELS = [
     InterestRegistration.zones.through,
     Pledge,
     Disbursement,
+    Enterprise,
+    LicenceEvent,
+    Plot,
+    AnnualReturn,
 ]
 
 
@@ -403,7 +419,15 @@ def flush_generated():
     registrations = (
         f"SELECT id FROM {table[InterestRegistration]} WHERE company_id IN ({companies})"
     )
+    enterprises = (
+        f"SELECT id FROM {table[Enterprise]} WHERE note = %(mark)s "
+        f"OR zone_id IN ({zones}) OR company_id IN ({companies})"
+    )
     statements = [
+        f"DELETE FROM {table[AnnualReturn]} WHERE enterprise_id IN ({enterprises})",
+        f"DELETE FROM {table[Plot]} WHERE zone_id IN ({zones}) OR enterprise_id IN ({enterprises})",
+        f"DELETE FROM {table[LicenceEvent]} WHERE enterprise_id IN ({enterprises})",
+        f"DELETE FROM {table[Enterprise]} WHERE id IN ({enterprises})",
         f"DELETE FROM {table[Disbursement]} WHERE pledge_id IN ({pledges})",
         f"DELETE FROM {table[Pledge]} WHERE id IN ({pledges})",
         f"DELETE FROM {table[InterestRegistration.zones.through]} "
@@ -423,8 +447,14 @@ def flush_generated():
             cursor.execute(statement, {"mark": SYNTHETIC_MARK, "source": RATE_SOURCE})
 
 
-class Generator:
+class Generator(OperatingZoneGeneratorMixin):
     """Builds the rows in memory batch by batch and writes them with COPY or bulk_create."""
+
+    data_start, data_end = DATA_START, DATA_END
+    aware = staticmethod(aware)
+
+    def pick(self, values, cum_weights):
+        return pick(self.rng, values, cum_weights)
 
     def __init__(self, *, seed, batch_size, progress, log):
         self.rng = random.Random(seed)  # noqa: S311 - synthetic data, not security
@@ -482,12 +512,12 @@ class Generator:
 
     # --- the programme ---------------------------------------------------------------------
 
-    def run(self, *, zones, companies, pledges, registrations):
+    def run(self, *, zones, companies, pledges, registrations, enterprises, plots, returns):
         self.sectors = self.ensure_sectors()
         self.incentives = self.ensure_incentives()
         with self.step("zones"):
             self.make_zones(zones)
-        if pledges:
+        if pledges or returns:
             with self.step("exchange rates"):
                 self.make_exchange_rates()
         with self.step("companies"):
@@ -496,6 +526,12 @@ class Generator:
             self.make_registrations(registrations)
         with self.step("pledges"):
             self.make_pledges(pledges)
+        with self.step("enterprises"):
+            self.make_enterprises(enterprises, SYNTHETIC_MARK)
+        with self.step("plots"):
+            self.make_plots(plots, SYNTHETIC_MARK)
+        with self.step("annual returns"):
+            self.make_returns(returns)
 
     def ensure_sectors(self):
         for name, slug in SECTORS:

@@ -16,11 +16,15 @@ import datetime
 import random
 from decimal import Decimal
 
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
 
 from companies.models import Company, Contact, InterestRegistration
 from companies.normalize import normalize_company_name
+from enterprises import services as enterprise_services
+from enterprises.models import Enterprise, Plot
 from investments.models import ExchangeRate, Pledge, Target
 from investments.services import disbursement_record, pledge_record
 from zones.models import Incentive, Sector, Zone, ZoneDeveloper
@@ -172,6 +176,7 @@ class Command(BaseCommand):
             self.seed_exchange_rates()
             self.seed_targets()
             self.seed_companies(zones, sectors)
+            self.seed_operating_zone(zones)
         if self.created:
             self.stdout.write(self.style.SUCCESS(f"Demo programme loaded: {self.created} rows."))
         else:
@@ -460,3 +465,131 @@ class Command(BaseCommand):
                     note="Illustrative tranche.",
                 )
                 self.created += 1
+
+    # --- The operating zone (all illustrative) ---------------------------------------------
+
+    def _demo_officer(self, username, name):
+        """Illustrative licensing staff for the maker-checker trail; they cannot sign in."""
+        user, created = get_user_model().objects.get_or_create(
+            username=username, defaults={"first_name": name, "last_name": "(illustrative)"}
+        )
+        if created:
+            user.set_unusable_password()
+            user.save(update_fields=["password"])
+            self.created += 1
+        return user
+
+    def seed_operating_zone(self, zones):
+        """Licensed enterprises in the operational zones, their plots and two years of returns."""
+        maker = self._demo_officer("demo-licensing-officer", "Licensing officer")
+        checker = self._demo_officer("demo-licensing-reviewer", "Licensing reviewer")
+        operational = [zone for zone in zones if zone.status == "operational"]
+        plots = {zone.pk: self.seed_plots(zone, index) for index, zone in enumerate(operational)}
+        accepted = (
+            InterestRegistration.objects.filter(
+                status="accepted", reference__startswith="TZR-DEMO-"
+            )
+            .select_related("company__sector")
+            .prefetch_related("zones")
+            .order_by("reference")
+        )
+        rng = random.Random(2025)
+        for number, registration in enumerate(accepted):
+            zone = next((z for z in registration.zones.all() if z.status == "operational"), None)
+            if zone is None or Enterprise.objects.filter(registration=registration).exists():
+                continue
+            enterprise = enterprise_services.enterprise_apply_from_registration(
+                registration=registration, zone=zone
+            )
+            enterprise_services.enterprise_recommend(enterprise=enterprise, user=maker)
+            enterprise_services.enterprise_approve(enterprise=enterprise, user=checker)
+            self.created += 1
+            if number % 6 == 5:
+                continue  # approved, licence not yet issued
+            issued_on = datetime.date(2025, 3, 1) + datetime.timedelta(days=rng.randrange(200))
+            enterprise_services.enterprise_issue_licence(
+                enterprise=enterprise,
+                user=checker,
+                issued_on=issued_on,
+                expires_on=issued_on.replace(year=issued_on.year + 10),
+                note=ILLUSTRATIVE,
+            )
+            self.created += 1
+            vacant = [plot for plot in plots[zone.pk] if plot.status == "vacant"]
+            if vacant and number % 4 != 3:
+                plot = vacant[0]
+                lease_start = issued_on + datetime.timedelta(days=30)
+                enterprise_services.plot_allocate(
+                    plot=plot,
+                    enterprise=enterprise,
+                    lease_starts_on=lease_start,
+                    lease_ends_on=lease_start.replace(year=lease_start.year + 30),
+                )
+                if number % 3:
+                    enterprise_services.plot_occupy(
+                        plot=plot, occupied_on=lease_start + datetime.timedelta(days=120)
+                    )
+            self.seed_returns(enterprise, number, rng, maker, checker)
+
+    def seed_plots(self, zone, index):
+        """Twenty plots per operational zone, land and built space, numbered by block."""
+        plots = []
+        for n in range(1, 21):
+            kind = ["land", "land", "office", "warehouse", "shared"][n % 5]
+            area = Decimal({"land": 2400, "office": 600, "warehouse": 1500, "shared": 150}[kind])
+            plot, created = Plot.objects.get_or_create(
+                zone=zone,
+                number=f"{'ABCD'[(n - 1) // 5]}-{n:02d}",
+                defaults={
+                    "kind": kind,
+                    "area_m2": area + 100 * ((n + index) % 4),
+                    "note": ILLUSTRATIVE,
+                },
+            )
+            self.created += created
+            plots.append(plot)
+        return plots
+
+    def seed_returns(self, enterprise, number, rng, maker, checker):
+        """2024-25 and 2025-26: most accepted, some filed late, one returned, some overdue."""
+        today = timezone.localdate()
+        for year in ("2024-25", "2025-26"):
+            start, year_end = int(year[:4]), datetime.date(int(year[:4]) + 1, 6, 30)
+            if year_end < enterprise.issued_on:
+                continue
+            annual_return = enterprise_services.return_open(enterprise=enterprise, fiscal_year=year)
+            self.created += 1
+            if year == "2025-26" and number % 5 == 4:
+                continue  # overdue: never filed
+            late = number % 4 == 1
+            filed = annual_return.due_on + datetime.timedelta(
+                days=rng.randrange(5, 40) * (1 if late else -1)
+            )
+            filed = min(max(filed, year_end + datetime.timedelta(days=1)), today)
+            staff = (enterprise.planned_jobs or 50) * (start - 2023) // 3 + rng.randrange(5, 30)
+            pkr = PKR_PER_USD[(2025, 6)] if start == 2024 else PKR_PER_USD[(2026, 6)]
+            exports = Decimal(staff * rng.randrange(9_000, 30_000))
+            enterprise_services.return_submit(
+                annual_return=annual_return,
+                employees_total=staff,
+                employees_women=staff * rng.randrange(15, 40) // 100,
+                employees_foreign=staff * rng.randrange(0, 6) // 100,
+                exports_usd=exports,
+                domestic_sales=(exports * pkr * Decimal("0.4")).quantize(Decimal("1")),
+                investment=(
+                    (enterprise.planned_investment_usd or Decimal(0)) * pkr * Decimal("0.2")
+                ).quantize(Decimal("1")),
+                currency="PKR",
+                submitted_on=filed,
+                user=maker,
+                filed_by_staff=number % 3 == 0,
+            )
+            if year == "2025-26" and number % 7 == 2:
+                enterprise_services.return_send_back(
+                    annual_return=annual_return,
+                    user=checker,
+                    note="Illustrative: exports do not match the export certificates; "
+                    "attach them and file again.",
+                )
+            else:
+                enterprise_services.return_accept(annual_return=annual_return, user=checker)

@@ -1,0 +1,183 @@
+"""Operating-zone aggregates by zone and fiscal year, for the reports (programme/)."""
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, F, Q, QuerySet, Sum
+from django.utils import timezone
+
+from core.query import CENT
+
+from .choices import OPEN_RETURN_STATUSES, LicenceStatus, PlotStatus, ReturnStatus
+from .models import AnnualReturn, Enterprise, Plot
+from .querysets import AREA_SUM, occupancy_pct
+
+RETURN_FIGURES = (
+    "employees_total",
+    "employees_women",
+    "employees_foreign",
+    "exports_usd",
+    "domestic_sales_usd",
+    "investment_usd",
+)
+MONEY_FIGURES = ("exports_usd", "domestic_sales_usd", "investment_usd")
+
+
+@dataclass(frozen=True)
+class ZoneOperating:
+    """One zone's operating picture: licences by effective status, plots and occupancy."""
+
+    zone: str
+    zone_name: str
+    applied_count: int
+    approved_count: int
+    licensed_count: int
+    suspended_count: int
+    expired_count: int
+    revoked_count: int
+    surrendered_count: int
+    plot_count: int
+    allocated_plot_count: int
+    occupied_plot_count: int
+    total_area_m2: Decimal
+    allocated_area_m2: Decimal
+    occupied_area_m2: Decimal
+    occupancy_pct: Decimal | None
+
+
+def operating_by_zone(zone_q: Q, as_of: datetime.date | None = None) -> tuple[ZoneOperating, ...]:
+    """Per zone: enterprises by effective status, plots and area allocated/occupied, occupancy.
+
+    Two grouped queries whatever the number of zones; zones with neither licences nor plots
+    are left out.
+    """
+    as_of = as_of or timezone.localdate()
+    zones: dict[int, dict[str, Any]] = {}
+
+    def zone_row(zone_id: int, slug: str, name: str) -> dict[str, Any]:
+        return zones.setdefault(
+            zone_id,
+            {
+                "zone": slug,
+                "zone_name": name,
+                # Licences by effective status: applied_count … expired_count.
+                **{f"{status}_count": 0 for status in LicenceStatus.values},
+                "plot_count": 0,
+                "allocated_plot_count": 0,
+                "occupied_plot_count": 0,
+                "total_area_m2": Decimal("0.00"),
+                "allocated_area_m2": Decimal("0.00"),
+                "occupied_area_m2": Decimal("0.00"),
+            },
+        )
+
+    # Typed loosely: the annotation is added by a queryset method the type checker cannot see.
+    annotated: QuerySet[Any, Any] = Enterprise.objects.filter(zone_q).with_effective_status(as_of)
+    enterprises = (
+        annotated.order_by()
+        .values("zone_id", "zone__slug", "zone__name", "effective_status")
+        .annotate(n=Count("pk"))
+    )
+    for row in enterprises:
+        target = zone_row(row["zone_id"], row["zone__slug"], row["zone__name"])
+        target[f"{row['effective_status']}_count"] = row["n"]
+    plots = (
+        Plot.objects.filter(zone_q)
+        .order_by()
+        .values("zone_id", "zone__slug", "zone__name")
+        .annotate(
+            plot_count=Count("pk"),
+            allocated_plot_count=Count("pk", filter=Q(status=PlotStatus.ALLOCATED)),
+            occupied_plot_count=Count("pk", filter=Q(status=PlotStatus.OCCUPIED)),
+            total_area_m2=Sum("area_m2", output_field=AREA_SUM),
+            allocated_area_m2=Sum(
+                "area_m2", filter=Q(status=PlotStatus.ALLOCATED), output_field=AREA_SUM
+            ),
+            occupied_area_m2=Sum(
+                "area_m2", filter=Q(status=PlotStatus.OCCUPIED), output_field=AREA_SUM
+            ),
+        )
+    )
+    for plot_row in plots:
+        sums: dict[str, Any] = dict(plot_row)
+        target = zone_row(sums["zone_id"], sums["zone__slug"], sums["zone__name"])
+        for key in ("plot_count", "allocated_plot_count", "occupied_plot_count"):
+            target[key] = sums[key]
+        for key in ("total_area_m2", "allocated_area_m2", "occupied_area_m2"):
+            target[key] = Decimal(sums[key] or 0).quantize(CENT)
+    return tuple(
+        ZoneOperating(
+            **row,
+            occupancy_pct=occupancy_pct(
+                row["allocated_area_m2"] + row["occupied_area_m2"], row["total_area_m2"]
+            ),
+        )
+        for row in sorted(zones.values(), key=lambda r: r["zone_name"])
+    )
+
+
+def accepted_returns(zone_q: Q, year_q: Q) -> QuerySet[AnnualReturn]:
+    """Accepted returns of enterprises in the zones in scope: what performance counts."""
+    return AnnualReturn.objects.accepted().filter(zone_q, year_q)
+
+
+def _figures(queryset: QuerySet[AnnualReturn], *group: str) -> list[dict[str, Any]]:
+    rows = (
+        queryset.order_by(*group)
+        .values(*group)
+        .annotate(
+            enterprise_count=Count("enterprise_id", distinct=True),
+            return_count=Count("pk"),
+            **{figure: Sum(figure) for figure in RETURN_FIGURES},
+        )
+    )
+    out = []
+    for row in rows:
+        for figure in RETURN_FIGURES:
+            value = row[figure] or 0
+            row[figure] = Decimal(value).quantize(CENT) if figure in MONEY_FIGURES else int(value)
+        out.append(row)
+    return out
+
+
+def performance_by_zone_and_year(zone_q: Q, year_q: Q) -> list[dict[str, Any]]:
+    """Jobs, exports, sales and investment from accepted returns, by zone and fiscal year."""
+    rows = _figures(
+        accepted_returns(zone_q, year_q), "fiscal_year", "enterprise__zone__slug",
+        "enterprise__zone__name",
+    )  # fmt: skip
+    return [
+        {
+            "fiscal_year": row.pop("fiscal_year"),
+            "zone": row.pop("enterprise__zone__slug"),
+            "zone_name": row.pop("enterprise__zone__name"),
+            **row,
+        }
+        for row in rows
+    ]
+
+
+def performance_by_year(zone_q: Q, year_q: Q) -> list[dict[str, Any]]:
+    return _figures(accepted_returns(zone_q, year_q), "fiscal_year")
+
+
+def return_compliance(zone_q: Q, year_q: Q, as_of: datetime.date) -> list[dict[str, Any]]:
+    """By fiscal year: returns due by `as_of`, filed on time, filed late, overdue, not yet due."""
+    filed = Q(submitted_on__isnull=False)
+    rows = (
+        AnnualReturn.objects.filter(zone_q, year_q)
+        .order_by("fiscal_year")
+        .values("fiscal_year")
+        .annotate(
+            return_count=Count("pk"),
+            due_count=Count("pk", filter=Q(due_on__lt=as_of)),
+            filed_on_time_count=Count("pk", filter=filed & Q(submitted_on__lte=F("due_on"))),
+            filed_late_count=Count("pk", filter=filed & Q(submitted_on__gt=F("due_on"))),
+            overdue_count=Count("pk", filter=Q(status__in=OPEN_RETURN_STATUSES, due_on__lt=as_of)),
+            accepted_count=Count("pk", filter=Q(status=ReturnStatus.ACCEPTED)),
+            not_yet_due_count=Count("pk", filter=Q(due_on__gte=as_of) & ~filed),
+        )
+    )
+    return [dict(row) for row in rows]
