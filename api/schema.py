@@ -37,6 +37,12 @@ class RegistryAutoSchema(AutoSchema):
                 responses[code] = self._get_response_for_code(
                     ErrorSerializer, code, direction=direction
                 )
+        # Errors are JSON whatever was asked for (the reports' CSV included), so their
+        # bodies are declared as JSON only.
+        for code, response in responses.items():
+            content = response.get("content") if code.isdigit() and int(code) >= 400 else None
+            if content and "application/json" in content:
+                response["content"] = {"application/json": content["application/json"]}
         return dict(sorted(responses.items()))
 
 
@@ -79,14 +85,18 @@ def postprocess_for_openapi_30(result, generator, request, public):
     - A blank-or-URL string (`website`) is `oneOf` a URL or "", and "" passes both for a
       validator that does not check formats, so `oneOf` fails: it becomes `anyOf`.
     - Every field of a response component is `required`: the API always returns it (with
-      null or "" when empty), and generated clients otherwise type it as optional.
+      null or "" when empty), and generated clients otherwise type it as optional. A page's
+      `count` is the exception: keyset (`cursor=`) pages leave it out.
     """
     schemas = result.get("components", {}).get("schemas", {})
     for name, component in schemas.items():
         if name.endswith("Request") or name in PARTIAL_COMPONENTS:
             continue
         if component.get("type") == "object" and "properties" in component:
-            component["required"] = sorted(component["properties"])
+            always = set(component["properties"])
+            if name.startswith("Paginated"):
+                always.discard("count")
+            component["required"] = sorted(always)
     _rewrite_for_openapi_30(result)
     return result
 

@@ -9,7 +9,7 @@ class ProgrammeConfig(AppConfig):
     verbose_name = "Programme"
 
     def ready(self):
-        from . import sync  # noqa: F401  (connects the tombstone receiver)
+        from . import sync  # noqa: F401  (connects the change-log receivers)
 
 
 class RegistryAdminConfig(AdminConfig):

@@ -4,7 +4,7 @@ from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schem
 from rest_framework import mixins, status, viewsets
 
 from api.exceptions import ErrorSerializer
-from api.idempotency import HEADER, idempotent_create
+from api.idempotency import HEADER, REPLAYED_HEADER, idempotent_create
 from api.parsers import JSONParser
 from api.permissions import IsPartnerOrStaff, is_staff
 from companies.choices import RegistrationChannel
@@ -96,7 +96,16 @@ class InterestRegistrationViewSet(
                 OpenApiParameter.HEADER,
                 required=True,
                 description="A unique value per submission, e.g. a UUID (at most 255 chars).",
-            )
+            ),
+            OpenApiParameter(
+                REPLAYED_HEADER,
+                OpenApiTypes.STR,
+                OpenApiParameter.HEADER,
+                enum=["true"],
+                response=[201],
+                description="`true` when this is the stored response to an earlier request "
+                "with the same key and body (nothing new was created); absent otherwise.",
+            ),
         ],
         request=InterestSubmissionSerializer,
         responses={

@@ -5,8 +5,9 @@ from rest_framework import serializers, viewsets
 
 from api.permissions import is_partner, is_staff
 from core.filtersets import CharInFilter, UpdatedSinceFilter
+from programme.choices import PUBLIC_RESOURCES
 from programme.models import Tombstone
-from programme.sync import PUBLIC_RESOURCES, TRACKED_RESOURCES
+from programme.sync import TRACKED_RESOURCES
 
 RESOURCE_CHOICES = [(name, name) for name in TRACKED_RESOURCES]
 
@@ -35,7 +36,10 @@ class TombstoneFilterSet(django_filters.FilterSet):
 
 
 class DeletionViewSet(viewsets.ReadOnlyModelViewSet):
-    """Resources deleted from the registry, oldest first: drop them from your copy.
+    """Resources deleted from the registry, oldest first (superseded by changes/).
+
+    Kept for partners syncing the older way; changes/ orders deletions with every other
+    change and names the deleted row by id, so a re-created slug is never dropped.
 
     Anonymous callers see deletions of public resources (zones, developers,
     incentives); partners and staff see every kind.

@@ -75,9 +75,8 @@ def listed_for(documented: str, path: str, name: str) -> bool:
     resource = path.rstrip("/").split("/")[-1]
     bullet = documented.split(f"\n- {resource}: ", 1)
     if len(bullet) < 2:
-        return name in {"format", "date_from", "date_to", "zone", "province", "as_of"} and (
-            f"`{name}`" in documented
-        )
+        # A resource without a filter list (a report, the change feed) documents its own.
+        return f"`{path}" in documented and f"`{name}`" in documented
     text = bullet[1].split("\n- ", 1)[0]
     if name in {"updated_since", "created__gte", "created__lte"}:
         return True  # on every list, documented once

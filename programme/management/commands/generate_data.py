@@ -39,6 +39,7 @@ from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
+from django.db.models import Max, Q
 from django.utils.text import slugify
 from tqdm import tqdm
 
@@ -48,8 +49,10 @@ from core.query import CENT
 from enterprises.models import AnnualReturn, Enterprise, LicenceEvent, Plot
 from investments.models import Disbursement, ExchangeRate, Pledge
 from programme import DATA_DIR
+from programme.choices import ChangeKind, SyncResource
 from programme.management.commands._operating_zone_data import OperatingZoneGeneratorMixin
 from programme.management.commands.seed_demo import SECTORS
+from programme.sync import TRACKED_RESOURCES, log_rows_in_bulk
 from zones.models import Incentive, Sector, Zone, ZoneDeveloper, ZoneStatusChange
 
 SYNTHETIC_MARK = "Synthetic: written by generate_data for benchmarks; not real data."
@@ -354,7 +357,9 @@ class Command(BaseCommand):
                 log=self.stdout.write,
             )
             if any(counts.values()):
+                before = {resource: highest_id(resource) for resource in TRACKED_RESOURCES}
                 generator.run(**counts)
+                log_generated_rows(before)
         if connection.vendor == "postgresql":
             # Fresh statistics and visibility maps, so the planner and index-only scans
             # see the new rows before the first benchmark request.
@@ -407,9 +412,53 @@ def generated_counts():
     }
 
 
+def highest_id(resource):
+    model = TRACKED_RESOURCES[resource][0]
+    return model.objects.aggregate(highest=Max("pk"))["highest"] or 0
+
+
+def log_generated_rows(before):
+    """Tell syncing partners about the rows written around the signals: every new row, and
+    every generated zone, company and developer and every incentive (their totals and
+    counts moved)."""
+    generated = Q(description=SYNTHETIC_MARK)
+    for resource, (model, _) in TRACKED_RESOURCES.items():
+        new = Q(pk__gt=before[resource])
+        if resource == SyncResource.INCENTIVE:
+            rows = model.objects.all()
+        elif resource in (SyncResource.ZONE, SyncResource.COMPANY, SyncResource.DEVELOPER):
+            rows = model.objects.filter(new | generated)
+        else:
+            rows = model.objects.filter(new)
+        log_rows_in_bulk(resource, rows)
+
+
+def log_flushed_rows():
+    """The deletes flush_generated is about to make, logged first (the rows must exist)."""
+    zones = Zone.objects.filter(description=SYNTHETIC_MARK)
+    companies = Company.objects.filter(description=SYNTHETIC_MARK)
+    deleted = {
+        SyncResource.PLEDGE: Pledge.objects.filter(Q(zone__in=zones) | Q(company__in=companies)),
+        SyncResource.INTEREST: InterestRegistration.objects.filter(company__in=companies),
+        SyncResource.COMPANY: companies,
+        SyncResource.ZONE: zones,
+        SyncResource.DEVELOPER: ZoneDeveloper.objects.filter(description=SYNTHETIC_MARK),
+    }
+    for resource, rows in deleted.items():
+        log_rows_in_bulk(resource, rows, kind=ChangeKind.DELETE)
+    # Rows that stay but lose links or totals: registrations naming a generated zone,
+    # and every zone, company and incentive the deleted pledges counted in.
+    log_rows_in_bulk(
+        SyncResource.INTEREST,
+        InterestRegistration.objects.filter(zones__in=zones).exclude(company__in=companies),
+    )
+    log_rows_in_bulk(SyncResource.INCENTIVE, Incentive.objects.all())
+
+
 def flush_generated():
     """Delete generated rows with set-based DELETEs (the ORM's cascade collector would
     load a million pledges into memory first)."""
+    log_flushed_rows()
     table = {model: qn(model._meta.db_table) for model in GENERATED_MODELS}
     zones = f"SELECT id FROM {table[Zone]} WHERE description = %(mark)s"
     companies = f"SELECT id FROM {table[Company]} WHERE description = %(mark)s"
