@@ -28,7 +28,8 @@ run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
 	$(PY) manage.py ensure_demo_staff
-	$(PY) manage.py runserver 127.0.0.1:8000
+	# The dev server and a background worker side by side (Procfile.dev); Ctrl+C stops both.
+	$(VENV)/bin/honcho -f Procfile.dev start
 
 # What mypy checks: the foundation and every app's services, selectors and querysets, found by
 # glob so that a new app's files are checked without editing this list.

@@ -23,3 +23,12 @@ class IsPartnerOrStaff(permissions.BasePermission):
 
     def has_permission(self, request, view):
         return is_partner(request) or is_staff(request)
+
+
+class IsPartner(permissions.BasePermission):
+    """Partner systems only (their own webhook endpoints and deliveries)."""
+
+    message = "This endpoint needs a partner API key (`Authorization: Api-Key <key>`)."
+
+    def has_permission(self, request, view):
+        return is_partner(request)

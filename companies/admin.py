@@ -18,6 +18,7 @@ from core.admin import (
 from core.paginators import EstimatedCountPaginator
 from investments.models import Pledge
 from investments.selectors import companies_with_pledge_totals
+from notifications.admin import NotificationInline
 
 from .choices import (
     REGISTRATION_STATUS_TRANSITIONS,
@@ -259,6 +260,7 @@ class InterestRegistrationAdmin(ServiceErrorsAsMessagesMixin, SimpleHistoryAdmin
             },
         ),
     )
+    inlines = (NotificationInline,)
     actions = ("mark_under_review", "accept", "decline")
     change_form_template = "admin/companies/interestregistration/change_form.html"
 

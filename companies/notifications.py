@@ -1,64 +1,28 @@
-"""Emails about registrations, sent after the registration's transaction commits."""
+"""Registration events, announced inside the transaction of the change.
 
-import logging
+Whoever listens (the notifications app: emails to the company and staff, partner webhooks)
+writes its outbox rows in the same transaction, so a rolled-back change announces nothing and
+a committed one is never lost. This app stays below its listeners: it only sends signals.
+"""
 
-from django.conf import settings
-from django.core.mail import send_mail
-from django.template.loader import render_to_string
-from django.urls import NoReverseMatch, reverse
+from django.dispatch import Signal
 
-logger = logging.getLogger(__name__)
-
-
-def registration_received(registration):
-    """Acknowledge a registration to its contact and tell staff it has arrived.
-
-    This runs after the registration has been committed, so a mail server that is down
-    must not turn a saved registration into an error page (the applicant would send it
-    again): failures are logged for staff and the request carries on.
-    """
-    site = settings.SITE_URL.rstrip("/")
-    context = {
-        "registration": registration,
-        "company": registration.company,
-        "zones": list(registration.zones.order_by("name")),
-        "status_url": site + registration.get_absolute_url(),
-        "admin_url": _admin_url(site, registration),
-    }
-    if registration.contact and registration.contact.email:
-        context["contact_name"] = registration.contact.name
-        _send(
-            subject=f"Your interest registration {registration.reference}",
-            template="emails/registration_acknowledgement.txt",
-            context=context,
-            recipients=[registration.contact.email],
-            registration=registration,
-        )
-    if settings.REGISTRY_STAFF_EMAILS:
-        _send(
-            subject=f"New interest registration {registration.reference}",
-            template="emails/registration_staff_notice.txt",
-            context=context,
-            recipients=settings.REGISTRY_STAFF_EMAILS,
-            registration=registration,
-        )
+# Sent with `registration`, once a new registration and its zones are saved.
+registration_received_signal = Signal()
+# Sent with `registration`, `previous_status` and `note` after a review step.
+registration_status_changed_signal = Signal()
 
 
-def _send(*, subject, template, context, recipients, registration):
-    try:
-        send_mail(
-            subject=subject,
-            message=render_to_string(template, context),
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            recipient_list=recipients,
-        )
-    except Exception:  # any transport failure; the registration itself is safe
-        logger.exception("Could not send %s for registration %s", template, registration.reference)
+def registration_received(registration) -> None:
+    """Announce a new registration; call inside the transaction that saved it."""
+    registration_received_signal.send(sender=type(registration), registration=registration)
 
 
-def _admin_url(site, registration):
-    try:
-        path = reverse("admin:companies_interestregistration_change", args=[registration.pk])
-    except NoReverseMatch:  # the admin for registrations is not installed
-        return ""
-    return site + path
+def registration_status_changed(registration, *, previous_status: str, note: str = "") -> None:
+    """Announce a review step; call inside the transaction that made it."""
+    registration_status_changed_signal.send(
+        sender=type(registration),
+        registration=registration,
+        previous_status=previous_status,
+        note=note,
+    )

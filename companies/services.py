@@ -172,8 +172,8 @@ def registration_submit(
     registration.full_clean(exclude=["zones"])
     registration.save()
     registration.zones.set(zones)
-    # robust: the registration is saved; a failing email must not turn that into an error.
-    transaction.on_commit(lambda: notifications.registration_received(registration), robust=True)
+    # In this transaction: the emails are queued with the registration or not at all.
+    notifications.registration_received(registration)
     return registration
 
 
@@ -203,11 +203,13 @@ def registration_transition(
             f"accept it (maker-checker rule).",
             code="maker_checker",
         )
+    previous_status = locked.status
     locked.status = status
     locked.reviewer = user
     locked.reviewed_at = timezone.now()
     if note:
         locked.review_note = note
     locked.save()
+    notifications.registration_status_changed(locked, previous_status=previous_status, note=note)
     registration.refresh_from_db()
     return locked

@@ -30,6 +30,54 @@ def _login_lockout_only_where_tested(request, settings):
 
 
 @pytest.fixture
+def run_tasks(db):
+    """Run the queued background tasks that are due, as `manage.py db_worker` would.
+
+    The worker's own loop closes "obsolete" connections, which would end a test's
+    transaction; this loop claims and runs tasks the same way without that.
+    """
+    from django.db import transaction
+    from django_tasks_db.management.commands.db_worker import Worker
+    from django_tasks_db.models import DBTaskResult
+
+    worker = Worker(
+        queue_names=["*"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="pytest",
+        excluded_queue_names=[],
+    )
+
+    def run(limit: int = 10_000) -> int:
+        ran = 0
+        while ran < limit:
+            with transaction.atomic():
+                result = DBTaskResult.objects.ready().get_locked()
+                if result is not None:
+                    result.claim(worker.worker_id)
+            if result is None:
+                return ran
+            worker.run_task(result)
+            ran += 1
+        return ran
+
+    return run
+
+
+@pytest.fixture
+def free_port():
+    """A loopback TCP port nothing listens on (bound, read, released)."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
 def staff_user(db):
     return StaffUserFactory(username="staff", is_superuser=True)
 

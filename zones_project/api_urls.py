@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("investments.api.urls")),
     path("", include("enterprises.api.urls")),
     path("", include("programme.api.urls")),
+    path("", include("notifications.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
     # Last: any other address under /api/v1/ is a JSON 404, not the public site's HTML page.

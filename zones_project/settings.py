@@ -75,6 +75,9 @@ INSTALLED_APPS = [
     "investments",
     "enterprises",
     "partners",
+    "django_tasks",
+    "django_tasks_db",
+    "notifications",
     "programme.apps.ProgrammeConfig",
 ]
 
@@ -205,6 +208,8 @@ EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+# A mail server that accepts the connection and then hangs must not hold a worker for ever.
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "registry@zones.example")
 # Staff who are told of each new registration.
 REGISTRY_STAFF_EMAILS = env_list("REGISTRY_STAFF_EMAILS", ["registry-staff@zones.example"])
@@ -262,6 +267,8 @@ SPECTACULAR_SETTINGS = {
         "ZoneStatusEnum": "zones.choices.ZoneStatus",
         "PledgeStatusEnum": "investments.choices.PledgeStatus",
         "RegistrationStatusEnum": "companies.choices.RegistrationStatus",
+        "WebhookEventTypeEnum": "notifications.choices.WebhookEventType",
+        "DeliveryStatusEnum": "notifications.choices.DeliveryStatus",
     },
 }
 
@@ -341,6 +348,31 @@ RATELIMIT_VIEW = "companies.views.rate_limited"
 ANNUAL_RETURN_DUE_DAYS = int(os.environ.get("ANNUAL_RETURN_DUE_DAYS", "120"))
 
 PUBLIC_DUPLICATE_WINDOW_SECONDS = int(os.environ.get("PUBLIC_DUPLICATE_WINDOW_SECONDS", "600"))
+
+# --- Background work (docs/background.md) ---
+# Tasks are rows in the application's own database (django-tasks-db), written in the same
+# transaction as the change that causes them; `manage.py db_worker` runs them.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Seconds to wait before each retry of an email; after the last one it is marked failed for
+# staff to retry from the admin (about 31 hours in all, so a mail server down overnight is
+# ridden out).
+NOTIFICATION_RETRY_DELAYS = [
+    int(s)
+    for s in env_list(
+        "NOTIFICATION_RETRY_DELAYS", ["60", "300", "1800", "7200", "21600", "43200", "43200"]
+    )
+]
+# Webhook retries, as the Standard Webhooks guidance suggests: after 5 s, 5 min, 30 min, 2 h,
+# 5 h and 10 h, then a last try 24 h after the first attempt; then the endpoint is disabled.
+WEBHOOK_RETRY_DELAYS = [
+    int(s) for s in env_list("WEBHOOK_RETRY_DELAYS", ["5", "300", "1800", "7200", "18000", "36000"])
+]
+WEBHOOK_MAX_AGE_SECONDS = int(os.environ.get("WEBHOOK_MAX_AGE_SECONDS", "86400"))
+WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("WEBHOOK_TIMEOUT_SECONDS", "10"))
+# Tests run a receiver on 127.0.0.1; production never delivers to loopback or private
+# addresses, and only over https.
+WEBHOOKS_ALLOW_LOOPBACK = env_bool("WEBHOOKS_ALLOW_LOOPBACK", False)
+WEBHOOKS_REQUIRE_HTTPS = env_bool("WEBHOOKS_REQUIRE_HTTPS", not DEBUG)
 
 # --- Scale (docs/scale.md) ---
 # PostgreSQL JIT-compiles every plan costing above jit_above_cost. The registry's aggregate

@@ -47,10 +47,10 @@ def post(client, body, key="key-1", **extra):
 
 
 def test_partner_registers_a_company_through_the_form_service(
-    partner_client, body, zones, django_capture_on_commit_callbacks
+    partner_client, body, zones, run_tasks
 ):
-    with django_capture_on_commit_callbacks(execute=True):
-        response = post(partner_client, body)
+    response = post(partner_client, body)
+    run_tasks()
     assert response.status_code == 201, response.content
     registration = InterestRegistration.objects.get()
     assert response.json()["reference"] == registration.reference

@@ -62,7 +62,14 @@ def test_schema_is_openapi_3_and_lists_every_endpoint(schema_document):
         for method in operations
         if method in ("post", "put", "patch", "delete")
     }
-    assert writes == {("/api/v1/interests/", "post")}
+    assert writes == {
+        ("/api/v1/interests/", "post"),
+        # A partner's own webhook endpoints (docs/webhooks.md).
+        ("/api/v1/webhooks/endpoints/", "post"),
+        ("/api/v1/webhooks/endpoints/{id}/", "patch"),
+        ("/api/v1/webhooks/endpoints/{id}/", "delete"),
+        ("/api/v1/webhooks/deliveries/{id}/replay/", "post"),
+    }
 
 
 def test_schema_documents_the_key_scheme_and_the_error_shape(schema_document):

@@ -84,7 +84,7 @@ def fill_form(page, *, email):
 
 
 def test_visitor_browses_to_a_zone_registers_and_follows_the_status_link(
-    page, programme, screenshot
+    page, programme, screenshot, run_tasks
 ):
     page.goto("/")
     expect(
@@ -113,6 +113,7 @@ def test_visitor_browses_to_a_zone_registers_and_follows_the_status_link(
     assert InterestRegistration.objects.get().reference == reference
     screenshot(page, "public-confirmation")
 
+    run_tasks()  # the worker sends the queued emails
     acknowledgement = next(m for m in mail.outbox if m.to == ["ayesha@acme.example"])
     assert reference in acknowledgement.body
     status_link = re.search(r"http\S+/registrations/[\w-]+/", acknowledgement.body).group(0)

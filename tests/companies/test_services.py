@@ -26,9 +26,9 @@ def submit(**overrides):
     return registration_submit(**data)
 
 
-def test_submission_creates_company_contact_and_registration(django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        registration = submit()
+def test_submission_creates_company_contact_and_registration(run_tasks):
+    registration = submit()
+    run_tasks()
     assert registration.company.name == "Acme Ltd"
     assert registration.contact.email == "ayesha@acme.example"
     assert registration.channel == "web"

@@ -13,6 +13,8 @@ from rest_framework.test import APIClient
 
 from companies import rules
 from companies.models import Company, Contact, InterestRegistration
+from notifications.choices import NotificationEvent
+from notifications.models import Notification
 from partners.models import PartnerKey
 from tests.factories import CompanyFactory, ContactFactory, ZoneFactory
 
@@ -222,17 +224,20 @@ def test_admin_add_form_gives_the_service_answer_as_form_errors(
 
 
 def test_admin_add_goes_through_the_service_for_an_existing_company(
-    client, staff_user, open_zone, existing, django_capture_on_commit_callbacks
+    client, staff_user, open_zone, existing
 ):
     client.force_login(staff_user)
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        response = post_admin(client, existing[0], [open_zone], contact=existing[1].pk)
+    response = post_admin(client, existing[0], [open_zone], contact=existing[1].pk)
     assert response.status_code == 302
     registration = InterestRegistration.objects.get()
     assert (registration.company, registration.contact) == existing
     assert (registration.channel, registration.submitted_by) == ("staff", staff_user)
     assert list(registration.zones.all()) == [open_zone]
-    assert len(callbacks) == 1  # the service's acknowledgement, once
+    # The service's acknowledgement, queued once for the contact.
+    acknowledgements = Notification.objects.filter(
+        event=NotificationEvent.REGISTRATION_RECEIVED, object_id=registration.pk
+    )
+    assert [n.recipient for n in acknowledgements] == [existing[1].email]
     assert_unchanged(existing)
 
 

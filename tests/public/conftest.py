@@ -58,15 +58,17 @@ def fresh_form_token(client):
 
 
 @pytest.fixture
-def submit(client, django_capture_on_commit_callbacks):
-    """POST the form the way a browser does (with the rendered form's token); emails run."""
+def submit(client, django_capture_on_commit_callbacks, run_tasks):
+    """POST the form the way a browser does (with the rendered form's token); emails go out."""
 
     def post(data, *, token=None, http_client=None, **extra):
         http_client = http_client or client
         token = token if token is not None else fresh_form_token(http_client)
         with django_capture_on_commit_callbacks(execute=True):
-            return http_client.post(
+            response = http_client.post(
                 reverse("public:register"), {**data, "form_token": token}, **extra
             )
+        run_tasks()
+        return response
 
     return post

@@ -2,7 +2,6 @@
 
 import hashlib
 import re
-import smtplib
 from unittest import mock
 from urllib.parse import urlencode
 
@@ -11,10 +10,12 @@ from django.core import mail
 from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from companies import views as company_views
 from companies.models import Company, Contact, InterestRegistration
 from companies.services import registration_transition
+from notifications.models import Notification
 from tests.factories import InterestRegistrationFactory, StaffUserFactory, ZoneFactory
 from tests.public.conftest import fresh_form_token
 
@@ -141,12 +142,10 @@ def test_company_spellings_are_matched_to_one_company(client, submit, registrati
 
 
 def test_a_failure_midway_leaves_no_row(client, registration_data):
-    """Company, contact, registration and zone links are written; the last step fails."""
+    """Company, contact, registration, zone links and an email are written; queueing fails."""
     client.raise_request_exception = False
     token = fresh_form_token(client)
-    with mock.patch(
-        "companies.services.transaction.on_commit", side_effect=RuntimeError("boom")
-    ) as last_step:
+    with mock.patch("notifications.outbox.enqueue", side_effect=RuntimeError("boom")) as last_step:
         response = client.post(REGISTER, {**registration_data, "form_token": token})
 
     assert last_step.called  # the failure came after every row had been inserted
@@ -156,6 +155,7 @@ def test_a_failure_midway_leaves_no_row(client, registration_data):
     assert Contact.objects.count() == 0
     assert InterestRegistration.objects.count() == 0
     assert zone_link_count() == 0
+    assert Notification.objects.count() == 0
     # The form's token was released, so sending the same page again works.
     retry = client.post(REGISTER, {**registration_data, "form_token": token})
     assert retry.status_code == 302
@@ -172,14 +172,21 @@ def test_a_failure_after_the_company_is_created_leaves_no_company(client, regist
 
 
 def test_a_mail_server_failure_does_not_lose_or_hide_the_registration(
-    client, submit, registration_data, caplog
+    client, submit, registration_data, settings, free_port
 ):
-    with mock.patch("companies.notifications.send_mail", side_effect=smtplib.SMTPException("down")):
-        response = submit(registration_data)
+    # A real SMTP connection to a port where nothing listens: the transport fails.
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", free_port
+    response = submit(registration_data)
 
     assert response.status_code == 302
     registration = InterestRegistration.objects.get()
-    assert f"for registration {registration.reference}" in caplog.text
+    emails = Notification.objects.filter(object_id=registration.pk)
+    assert emails.count() == 2
+    for email in emails:
+        assert (email.status, email.attempts) == ("pending", 1)
+        assert "Connection refused" in email.last_error or "Errno" in email.last_error
+        assert email.next_attempt_at > timezone.now()
 
 
 def test_the_same_form_sent_twice_makes_one_registration(client, submit, registration_data):

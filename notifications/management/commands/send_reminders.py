@@ -1,0 +1,30 @@
+import datetime
+
+from django.core.management.base import BaseCommand
+from django.utils import timezone
+
+from notifications.outbox import requeue_stalled
+from notifications.reminders import reminders_send
+
+
+class Command(BaseCommand):
+    help = (
+        "Queue the reminders due today (licences expiring, returns due or overdue) and re-queue "
+        "emails and webhooks whose task was lost. Safe to run as often as you like."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--date",
+            type=datetime.date.fromisoformat,
+            help="Act as if today were this date (YYYY-MM-DD); default: today.",
+        )
+
+    def handle(self, *args, date=None, **options):
+        today = date or timezone.localdate()
+        counts = reminders_send(today=today)
+        total = sum(counts.values())
+        for event, count in sorted(counts.items()):
+            self.stdout.write(f"{event}: {count}")
+        requeued = requeue_stalled()
+        self.stdout.write(f"{total} reminder(s) queued for {today:%Y-%m-%d}; {requeued} re-queued.")

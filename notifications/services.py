@@ -1,0 +1,200 @@
+"""What the registry tells people and partners when registrations, zones and pledges change,
+and the partners' webhook endpoints."""
+
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.urls import NoReverseMatch, reverse
+
+from partners.models import PartnerKey
+
+from . import outbox, urlguard
+from .choices import REGISTRATION_STATUS_EVENTS, NotificationEvent, WebhookEventType
+from .models import Notification, WebhookDelivery, WebhookEndpoint
+
+notify = outbox.notify
+
+
+def _registration_context(registration) -> dict[str, Any]:
+    site = settings.SITE_URL.rstrip("/")
+    try:
+        admin_path = reverse("admin:companies_interestregistration_change", args=[registration.pk])
+    except NoReverseMatch:  # the admin is not installed
+        admin_path = ""
+    return {
+        "registration": registration,
+        "zones": list(registration.zones.order_by("name")),
+        "status_url": site + registration.get_absolute_url(),
+        "admin_url": site + admin_path if admin_path else "",
+    }
+
+
+@transaction.atomic
+def registration_received_notify(*, registration) -> list[Notification]:
+    """Acknowledge a new registration to its contact, and tell staff it has arrived.
+
+    The contact's address is not verified, so the acknowledgement carries nothing the
+    submitter typed (no names, no message): otherwise anyone could make the registry send
+    their words to anybody.
+    """
+    context = _registration_context(registration)
+    sent = []
+    if registration.contact_id and registration.contact.email:
+        sent += notify(
+            NotificationEvent.REGISTRATION_RECEIVED,
+            registration,
+            [registration.contact.email],
+            context=context,
+        )
+    sent += notify(
+        NotificationEvent.REGISTRATION_RECEIVED_STAFF,
+        registration,
+        settings.REGISTRY_STAFF_EMAILS,
+        context={**context, "company": registration.company},
+    )
+    return sent
+
+
+@transaction.atomic
+def registration_status_changed_notify(
+    *, registration, previous_status: str, note: str = ""
+) -> list[Notification]:
+    """Tell the contact of a review step that concerns them, and partners of the new status."""
+    outbox.publish(
+        WebhookEventType.REGISTRATION_STATUS_CHANGED,
+        {
+            "id": registration.pk,
+            "reference": registration.reference,
+            "status": registration.status,
+            "previous_status": previous_status,
+            "company_id": registration.company_id,
+            "zone_ids": sorted(registration.zones.values_list("pk", flat=True)),
+        },
+    )
+    event = REGISTRATION_STATUS_EVENTS.get(str(registration.status))
+    if event is None or not (registration.contact_id and registration.contact.email):
+        return []
+    context = {**_registration_context(registration), "note": note}
+    return notify(event, registration, [registration.contact.email], context=context)
+
+
+def zone_status_changed_publish(*, change) -> list[WebhookDelivery]:
+    """Tell partners that a zone moved to a new step of its rollout."""
+    return outbox.publish(
+        WebhookEventType.ZONE_STATUS_CHANGED,
+        {
+            "id": change.zone_id,
+            "slug": change.zone.slug,
+            "status": change.status,
+            "changed_on": change.changed_on.isoformat(),
+        },
+    )
+
+
+def pledge_changed_publish(*, pledge, deleted: bool = False) -> list[WebhookDelivery]:
+    """Tell partners a pledge's new state (or that it is gone)."""
+    return outbox.publish(
+        WebhookEventType.PLEDGE_CHANGED,
+        {
+            "id": pledge.pk,
+            "deleted": deleted,
+            "company_id": pledge.company_id,
+            "zone_id": pledge.zone_id,
+            "status": pledge.status,
+            "amount": str(pledge.amount),
+            "currency": pledge.currency,
+            "amount_usd": str(pledge.amount_usd),
+            "pledged_on": pledge.pledged_on.isoformat() if pledge.pledged_on else None,
+        },
+    )
+
+
+# --- partner webhook endpoints ---------------------------------------------------------------
+
+
+def _clean_endpoint(endpoint: WebhookEndpoint) -> None:
+    errors: dict[str, list[str]] = {}
+    try:
+        urlguard.check_url(endpoint.url)
+    except urlguard.UnsafeURLError as exc:
+        errors["url"] = [str(exc)]
+    types = endpoint.event_types
+    if not isinstance(types, list) or not types:
+        errors["event_types"] = ["Choose at least one event type."]
+    else:
+        unknown = sorted({str(t) for t in types} - set(WebhookEventType.values))
+        if unknown:
+            errors["event_types"] = [
+                f"Unknown event type(s): {', '.join(unknown)}. "
+                f"Known: {', '.join(WebhookEventType.values)}."
+            ]
+        endpoint.event_types = sorted(set(types))
+    if errors:
+        raise ValidationError(errors)
+    endpoint.full_clean(validate_unique=False, validate_constraints=False)
+
+
+@transaction.atomic
+def webhook_endpoint_create(
+    *,
+    partner_key: PartnerKey,
+    url: str,
+    event_types: list[str],
+    description: str = "",
+    notify_email: str = "",
+    is_active: bool = True,
+) -> WebhookEndpoint:
+    """Register a partner's endpoint; its URL must be a public https address."""
+    endpoint = WebhookEndpoint(
+        partner_key=partner_key,
+        url=url,
+        event_types=event_types,
+        description=description,
+        notify_email=notify_email,
+        is_active=is_active,
+    )
+    _clean_endpoint(endpoint)
+    try:
+        with transaction.atomic():
+            endpoint.save()
+    except IntegrityError:
+        raise ValidationError(
+            {"url": ["You already have an endpoint at this URL."]}, code="unique"
+        ) from None
+    return endpoint
+
+
+@transaction.atomic
+def webhook_endpoint_update(*, endpoint: WebhookEndpoint, **changes: Any) -> WebhookEndpoint:
+    """Change an endpoint; switching it back on clears why it was disabled."""
+    endpoint = WebhookEndpoint.objects.select_for_update().get(pk=endpoint.pk)
+    for field, value in changes.items():
+        setattr(endpoint, field, value)
+    if changes.get("is_active"):
+        endpoint.disabled_reason = ""
+    _clean_endpoint(endpoint)
+    try:
+        with transaction.atomic():
+            endpoint.save()
+    except IntegrityError:
+        raise ValidationError(
+            {"url": ["You already have an endpoint at this URL."]}, code="unique"
+        ) from None
+    return endpoint
+
+
+def webhook_delivery_replay(*, delivery: WebhookDelivery) -> WebhookDelivery:
+    """Send a delivery again, whatever became of it, with the same `webhook-id`."""
+    if not delivery.endpoint.is_active:
+        raise ValidationError(
+            "The endpoint is disabled; switch it back on (is_active true) before replaying.",
+            code="endpoint_disabled",
+        )
+    if not outbox.retry(delivery):
+        raise ValidationError(
+            "This delivery is being sent right now; look again in a minute.", code="in_progress"
+        )
+    delivery.refresh_from_db()
+    return delivery
