@@ -1,34 +1,53 @@
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import format_html
 from django_countries.filters import CountryFilter
 from simple_history.admin import SimpleHistoryAdmin
 
 from core.admin import (
     HistoryImportExportAdmin,
+    PledgeAmountColumnsMixin,
     PledgeTotalsColumnsMixin,
     ReadOnlyTabularInline,
     ServiceErrorsAsMessagesMixin,
 )
+from core.formats import usd
+from core.history import ReadableHistoryMixin
 from core.paginators import EstimatedCountPaginator
 from investments.models import Pledge
 from investments.selectors import companies_with_pledge_totals
 from notifications.admin import NotificationInline
+from programme.foreign_formats import CompanyImportResource
 
 from .choices import (
+    AWAITING_REVIEW,
     REGISTRATION_STATUS_TRANSITIONS,
     REVIEW_STEPS,
+    PipelineStage,
     RegistrationChannel,
     RegistrationStatus,
 )
-from .models import Company, Contact, InterestRegistration
+from .models import Company, Contact, Interaction, InterestRegistration, ReviewLogEntry
 from .resources import CompanyResource
-from .services import registration_check, registration_submit, registration_transition
+from .services import (
+    interaction_record,
+    registration_add_note,
+    registration_assign,
+    registration_check,
+    registration_recommend,
+    registration_submit,
+    registration_transition,
+)
 
 # Created by programme/migrations/0001_roles.py and given to the Reviewer group.
 REVIEW_PERMISSION = "companies.review_interestregistration"
@@ -39,6 +58,9 @@ SERVICE_OWNED_FIELDS = (
     "status",
     "channel",
     "submitted_by",
+    "assigned_to",
+    "recommended_by",
+    "recommended_at",
     "reviewer",
     "reviewed_at",
     "review_note",
@@ -52,6 +74,23 @@ class ContactInline(admin.TabularInline):
     model = Contact
     fields = ("name", "email", "phone", "role")
     extra = 0
+    template = "admin/edit_inline/tabular_rows.html"
+
+
+class InteractionInline(admin.TabularInline):
+    """Aftercare log: new rows are added here; past ones stay as written (history keeps edits)."""
+
+    model = Interaction
+    fields = ("happened_on", "kind", "officer", "notes", "next_follow_up_on")
+    readonly_fields = ("officer",)
+    extra = 1
+    can_delete = False
+    template = "admin/edit_inline/tabular_rows.html"
+    verbose_name_plural = "interactions (aftercare log; you are recorded as the officer)"
+    formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2})}}
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("officer")
 
 
 class CompanyRegistrationInline(ReadOnlyTabularInline):
@@ -61,9 +100,16 @@ class CompanyRegistrationInline(ReadOnlyTabularInline):
     verbose_name_plural = "interest registrations"
 
 
-class CompanyPledgeInline(ReadOnlyTabularInline):
+class CompanyPledgeInline(PledgeAmountColumnsMixin, ReadOnlyTabularInline):
     model = Pledge
-    fields = ("zone", "amount", "currency", "amount_usd", "realized_usd", "status", "pledged_on")
+    fields = (
+        "zone",
+        "amount_display",
+        "amount_usd_display",
+        "realized_usd_display",
+        "status",
+        "pledged_on",
+    )
     readonly_fields = fields
 
     def get_queryset(self, request):
@@ -73,15 +119,19 @@ class CompanyPledgeInline(ReadOnlyTabularInline):
 @admin.register(Company)
 class CompanyAdmin(PledgeTotalsColumnsMixin, HistoryImportExportAdmin):
     resource_classes = (CompanyResource,)
+
+    def get_import_resource_classes(self, request):
+        # The native columns, or the S&P 500 list recognised by its headers.
+        return (CompanyImportResource,)
+
     list_display = (
         "name",
         "origin",
         "country_name",
         "sector",
-        "size",
+        "stage",
         "pledged_usd",
         "realized_usd",
-        "pledge_count",
         "registration_count",
     )
     list_filter = ("origin", "size", "sector", ("country", CountryFilter))
@@ -98,7 +148,7 @@ class CompanyAdmin(PledgeTotalsColumnsMixin, HistoryImportExportAdmin):
         "created",
         "updated",
     )
-    inlines = (ContactInline, CompanyRegistrationInline, CompanyPledgeInline)
+    inlines = (ContactInline, InteractionInline, CompanyRegistrationInline, CompanyPledgeInline)
     show_full_result_count = False
     paginator = EstimatedCountPaginator
 
@@ -130,11 +180,53 @@ class CompanyAdmin(PledgeTotalsColumnsMixin, HistoryImportExportAdmin):
 
     def get_queryset(self, request):
         # companies_with_pledge_totals(): per-page subqueries, never one query per row.
-        return companies_with_pledge_totals(super().get_queryset(request))
+        return companies_with_pledge_totals(super().get_queryset(request)).with_pipeline_stage()
+
+    @admin.display(description="pipeline stage", ordering="pipeline_stage")
+    def stage(self, company):
+        return PipelineStage(company.pipeline_stage).label
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Interaction:
+            return super().save_formset(request, form, formset, change)
+        # New aftercare entries go through the service, with the signed-in officer.
+        for entry in formset.save(commit=False):
+            if entry.pk is None:
+                interaction_record(
+                    company=form.instance,
+                    kind=entry.kind,
+                    officer=request.user,
+                    happened_on=entry.happened_on,
+                    notes=entry.notes,
+                    next_follow_up_on=entry.next_follow_up_on,
+                )
+            else:
+                entry.save()
 
     @admin.display(description="registrations", ordering="registration_count")
     def registration_count(self, company):
         return company.registration_count
+
+
+@admin.register(Interaction)
+class InteractionAdmin(SimpleHistoryAdmin):
+    """Every company's aftercare log in one list; follow-ups due first."""
+
+    list_display = ("happened_on", "company", "kind", "officer", "next_follow_up_on")
+    list_filter = ("kind", "officer", "next_follow_up_on")
+    list_select_related = ("company", "officer")
+    search_fields = ("company__name", "notes")
+    autocomplete_fields = ("company",)
+    readonly_fields = ("officer",)
+    fields = ("company", "kind", "happened_on", "officer", "notes", "next_follow_up_on")
+    date_hierarchy = "happened_on"
+
+    def save_model(self, request, obj, form, change):
+        # The form has run the model's checks (the constraints included); the officer is
+        # whoever records it.
+        if not change:
+            obj.officer = request.user
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(Contact)
@@ -159,6 +251,7 @@ class RegistrationAdminForm(forms.ModelForm):
             "target_date",
             "message",
         )
+        labels = {"planned_investment_usd": "Planned investment (US$)"}
 
     # The service reports on the company's origin and country; staff picked the company.
     COMPANY_ERROR_FIELDS = ("company_name", "origin", "country")
@@ -194,27 +287,75 @@ class RegistrationAdminForm(forms.ModelForm):
 class ReviewNoteForm(forms.Form):
     note = forms.CharField(
         required=False,
+        max_length=5000,
         widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
-        help_text="Kept with the registration as the reason for this step.",
+        help_text="Kept in the review log with this step, who took it and when.",
     )
+
+    def __init__(self, *args, **kwargs):
+        # "review_" keeps the id clear of the registration form's own fields on the change page.
+        kwargs.setdefault("auto_id", "id_review_%s")
+        super().__init__(*args, **kwargs)
+
+
+# The change page's review buttons besides the status steps.
+RECOMMEND, NOTE, ASSIGN_ME = "recommend", "note", "assign_me"
+
+
+class ReviewLogInline(ReadOnlyTabularInline):
+    model = ReviewLogEntry
+    fields = ("when", "action", "who", "note")
+    readonly_fields = fields
+    show_change_link = False
+    verbose_name_plural = "review log (every step, oldest first; never edited)"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("user")
+
+    def has_view_permission(self, request, obj=None):
+        # Part of the registration's record: whoever may see the registration sees its log.
+        return request.user.has_perm("companies.view_interestregistration")
+
+    @admin.display(description="when")
+    def when(self, entry):
+        return date_format(timezone.localtime(entry.created), "DATETIME_FORMAT")
+
+    @admin.display(description="who")
+    def who(self, entry):
+        return entry.user.get_username() if entry.user else "a deleted user"
+
+
+class AssignedToFilter(admin.SimpleListFilter):
+    title = "assigned to"
+    parameter_name = "assigned"
+
+    def lookups(self, request, model_admin):
+        return (("me", "Me"), ("nobody", "Nobody"))
+
+    def queryset(self, request, queryset):
+        if self.value() == "me":
+            return queryset.filter(assigned_to=request.user)
+        if self.value() == "nobody":
+            return queryset.filter(assigned_to__isnull=True)
+        return queryset
 
 
 @admin.register(InterestRegistration)
-class InterestRegistrationAdmin(ServiceErrorsAsMessagesMixin, SimpleHistoryAdmin):
+class InterestRegistrationAdmin(
+    ServiceErrorsAsMessagesMixin, ReadableHistoryMixin, SimpleHistoryAdmin
+):
     form = RegistrationAdminForm
     list_display = (
         "reference",
         "company",
         "status",
-        "channel",
-        "zone_names",
-        "planned_investment_usd",
-        "planned_jobs",
+        "days_waiting",
+        "assigned_to",
+        "planned_investment",
         "created",
-        "reviewer",
     )
-    list_filter = ("status", "channel", "zones", "created")
-    list_select_related = ("company", "reviewer")
+    list_filter = ("status", AssignedToFilter, "channel", "zones", "created")
+    list_select_related = ("company", "assigned_to")
     search_fields = ("reference", "company__name", "contact__name", "contact__email")
     # No date_hierarchy: a SELECT DISTINCT over every registration on each page view; the
     # `created` list filter offers the same ranges.
@@ -227,9 +368,11 @@ class InterestRegistrationAdmin(ServiceErrorsAsMessagesMixin, SimpleHistoryAdmin
         "status",
         "channel",
         "submitted_by",
+        "assigned_to",
+        "recommended_by",
+        "recommended_at",
         "reviewer",
         "reviewed_at",
-        "review_note",
         "submitted_company_name",
         "submitted_contact_name",
         "submitted_contact_phone",
@@ -249,27 +392,51 @@ class InterestRegistrationAdmin(ServiceErrorsAsMessagesMixin, SimpleHistoryAdmin
         ),
         ("Plans", {"fields": ("planned_investment_usd", "planned_jobs", "target_date", "message")}),
         (
-            "Review",
+            "Status",
             {
                 "fields": (
                     ("status", "channel"),
-                    ("submitted_by", "reviewer", "reviewed_at"),
-                    "review_note",
+                    ("submitted_by", "assigned_to"),
+                    ("recommended_by", "recommended_at"),
+                    ("reviewer", "reviewed_at"),
                     ("created", "updated"),
                 )
             },
         ),
     )
-    inlines = (NotificationInline,)
-    actions = ("mark_under_review", "accept", "decline")
+    inlines = (ReviewLogInline, NotificationInline)
+    actions = (
+        "assign_to_me",
+        "mark_under_review",
+        "request_information",
+        "recommend",
+        "accept",
+        "decline",
+    )
     change_form_template = "admin/companies/interestregistration/change_form.html"
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("zones")
+    def get_inlines(self, request, obj):
+        # A registration being entered has no review yet.
+        return self.inlines if obj else ()
 
-    @admin.display(description="zones")
-    def zone_names(self, registration):
-        return ", ".join(zone.name for zone in registration.zones.all())
+    @admin.display(description="planned investment", ordering="planned_investment_usd")
+    def planned_investment(self, registration):
+        return usd(registration.planned_investment_usd)
+
+    @admin.display(description="waiting", ordering="created")
+    def days_waiting(self, registration):
+        """Days since it was received, while it waits for the authority; red past the SLA."""
+        if registration.status not in AWAITING_REVIEW:
+            return "—"
+        days = (timezone.now() - registration.created).days
+        late = days > settings.REVIEW_SLA_DAYS
+        return format_html(
+            '<span class="registry-age{}" title="{}">{} day{}</span>',
+            " registry-age-late" if late else "",
+            f"Service level: {settings.REVIEW_SLA_DAYS} days" + (" — overdue" if late else ""),
+            days,
+            "" if days == 1 else "s",
+        )
 
     def has_review_permission(self, request):
         return request.user.has_perm(REVIEW_PERMISSION)
@@ -307,54 +474,81 @@ class InterestRegistrationAdmin(ServiceErrorsAsMessagesMixin, SimpleHistoryAdmin
 
     # --- review ----------------------------------------------------------------------------
 
-    def review(self, request, registrations, status, note=""):
-        """Apply one review step to each registration; report what moved and what was refused."""
+    def review(self, request, registrations, step, note=""):
+        """Apply one review step to each registration; report what moved and what was refused.
+
+        Each registration goes through the service on its own, so one that cannot take the
+        step leaves the others moving.
+        """
         moved = []
         for registration in registrations:
             try:
-                registration_transition(
-                    registration=registration, status=status, user=request.user, note=note
-                )
+                if step == RECOMMEND:
+                    registration_recommend(registration=registration, user=request.user, note=note)
+                elif step == ASSIGN_ME:
+                    registration_assign(
+                        registration=registration,
+                        officer=request.user,
+                        user=request.user,
+                        note=note,
+                    )
+                elif step == NOTE:
+                    registration_add_note(registration=registration, user=request.user, note=note)
+                else:
+                    registration_transition(
+                        registration=registration, status=step, user=request.user, note=note
+                    )
             except ValidationError as exc:
                 messages.error(request, " ".join(exc.messages))
             else:
                 moved.append(registration.reference)
         if moved:
-            messages.success(
-                request,
-                f"{RegistrationStatus(status).label}: {', '.join(moved)}.",
-            )
+            messages.success(request, f"{STEP_LABELS[step]}: {', '.join(moved)}.")
 
-    def review_selected(self, request, queryset, status):
+    def review_selected(self, request, queryset, step):
         """An action with a confirmation page that asks for the note to record."""
         if request.POST.get("confirm_review"):
             form = ReviewNoteForm(request.POST)
             if form.is_valid():
-                self.review(request, queryset, status, form.cleaned_data["note"])
+                self.review(request, queryset, step, form.cleaned_data["note"])
                 return None
         else:
             form = ReviewNoteForm()
         context = {
             **self.admin_site.each_context(request),
-            "title": f"{RegistrationStatus(status).label}: confirm",
+            "title": f"{STEP_LABELS[step]}: confirm",
             "opts": self.opts,
             "registrations": queryset.select_related("company", "submitted_by"),
-            "status_label": RegistrationStatus(status).label,
+            "status_label": STEP_LABELS[step],
             "form": form,
             "action": request.POST.get("action"),
             "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
             "select_across": request.POST.get("select_across", "0"),
-            "maker_checker": status == RegistrationStatus.ACCEPTED,
+            "maker_checker": step == RegistrationStatus.ACCEPTED,
         }
         return TemplateResponse(
             request, "admin/companies/interestregistration/review_selected.html", context
         )
 
+    @admin.action(description="Assign selected to me", permissions=("review",))
+    def assign_to_me(self, request, queryset):
+        self.review(request, queryset, ASSIGN_ME)
+
     @admin.action(description="Move selected to “Under review”", permissions=("review",))
     def mark_under_review(self, request, queryset):
         return self.review_selected(request, queryset, RegistrationStatus.UNDER_REVIEW)
 
-    @admin.action(description="Accept selected", permissions=("review",))
+    @admin.action(description="Request information for selected", permissions=("review",))
+    def request_information(self, request, queryset):
+        return self.review_selected(request, queryset, RegistrationStatus.INFORMATION_REQUESTED)
+
+    @admin.action(description="Recommend selected for acceptance", permissions=("review",))
+    def recommend(self, request, queryset):
+        return self.review_selected(request, queryset, RECOMMEND)
+
+    @admin.action(
+        description="Accept selected (recommended by someone else)", permissions=("review",)
+    )
     def accept(self, request, queryset):
         return self.review_selected(request, queryset, RegistrationStatus.ACCEPTED)
 
@@ -380,12 +574,14 @@ class InterestRegistrationAdmin(ServiceErrorsAsMessagesMixin, SimpleHistoryAdmin
         if not self.has_review_permission(request):
             raise PermissionDenied
         registration = get_object_or_404(self.get_queryset(request), pk=unquote(object_id))
-        status = request.POST.get("status")
+        step = request.POST.get("status")
         form = ReviewNoteForm(request.POST)
-        if status not in REVIEW_STEPS:
-            messages.error(request, f"“{status}” is not a review step.")
-        elif form.is_valid():
-            self.review(request, [registration], status, form.cleaned_data["note"])
+        if step not in STEP_LABELS:
+            messages.error(request, f"“{step}” is not a review step.")
+        elif not form.is_valid():
+            messages.error(request, " ".join(form.errors["note"]))
+        else:
+            self.review(request, [registration], step, form.cleaned_data["note"])
         return HttpResponseRedirect(
             reverse(
                 f"admin:{self.opts.app_label}_{self.opts.model_name}_change",
@@ -399,9 +595,13 @@ class InterestRegistrationAdmin(ServiceErrorsAsMessagesMixin, SimpleHistoryAdmin
         registration = self.get_object(request, unquote(object_id))
         if registration is not None and self.has_review_permission(request):
             allowed = REGISTRATION_STATUS_TRANSITIONS[RegistrationStatus(registration.status)]
-            extra_context["review_steps"] = [
-                (step.value, step.label) for step in REVIEW_STEPS if step in allowed
-            ]
+            steps = [(step.value, STEP_LABELS[step]) for step in REVIEW_STEPS if step in allowed]
+            if (
+                registration.status == RegistrationStatus.UNDER_REVIEW
+                and registration.recommended_by_id is None
+            ):
+                steps.insert(0, (RECOMMEND, STEP_LABELS[RECOMMEND]))
+            extra_context["review_steps"] = steps
             extra_context["review_form"] = ReviewNoteForm()
             extra_context["review_url"] = reverse(
                 f"admin:{self.opts.app_label}_{self.opts.model_name}_review",
@@ -409,4 +609,17 @@ class InterestRegistrationAdmin(ServiceErrorsAsMessagesMixin, SimpleHistoryAdmin
                 current_app=self.admin_site.name,
             )
             extra_context["entered_by_me"] = registration.submitted_by_id == request.user.pk
+            extra_context["recommended_by_me"] = registration.recommended_by_id == request.user.pk
+            extra_context["assigned_to_me"] = registration.assigned_to_id == request.user.pk
         return super().change_view(request, object_id, form_url, extra_context)
+
+
+STEP_LABELS = {
+    RegistrationStatus.UNDER_REVIEW: "Move to under review",
+    RegistrationStatus.INFORMATION_REQUESTED: "Request information",
+    RegistrationStatus.ACCEPTED: "Accept",
+    RegistrationStatus.DECLINED: "Decline",
+    RECOMMEND: "Recommend for acceptance",
+    NOTE: "Add note",
+    ASSIGN_ME: "Assign to me",
+}

@@ -26,6 +26,7 @@ class RegistrationChannel(models.TextChoices):
 class RegistrationStatus(models.TextChoices):
     RECEIVED = "received", "Received"
     UNDER_REVIEW = "under_review", "Under review"
+    INFORMATION_REQUESTED = "information_requested", "Information requested"
     ACCEPTED = "accepted", "Accepted"
     DECLINED = "declined", "Declined"
     WITHDRAWN = "withdrawn", "Withdrawn"
@@ -37,8 +38,14 @@ REGISTRATION_STATUS_TRANSITIONS = {
         RegistrationStatus.WITHDRAWN,
     },
     RegistrationStatus.UNDER_REVIEW: {
+        RegistrationStatus.INFORMATION_REQUESTED,
         RegistrationStatus.ACCEPTED,
         RegistrationStatus.DECLINED,
+        RegistrationStatus.WITHDRAWN,
+    },
+    # The company answers (portal or status link), and the review resumes.
+    RegistrationStatus.INFORMATION_REQUESTED: {
+        RegistrationStatus.UNDER_REVIEW,
         RegistrationStatus.WITHDRAWN,
     },
     RegistrationStatus.ACCEPTED: {RegistrationStatus.WITHDRAWN},
@@ -52,6 +59,40 @@ AWAITING_REVIEW = (RegistrationStatus.RECEIVED, RegistrationStatus.UNDER_REVIEW)
 # The steps a reviewer takes; withdrawal is the applicant's, not the reviewer's.
 REVIEW_STEPS = (
     RegistrationStatus.UNDER_REVIEW,
+    RegistrationStatus.INFORMATION_REQUESTED,
     RegistrationStatus.ACCEPTED,
     RegistrationStatus.DECLINED,
 )
+
+
+class ReviewAction(models.TextChoices):
+    """What one entry of a registration's review log records."""
+
+    UNDER_REVIEW = "under_review", "Moved to under review"
+    INFORMATION_REQUESTED = "information_requested", "Information requested"
+    RECOMMENDED = "recommended", "Recommended for acceptance"
+    ACCEPTED = "accepted", "Accepted"
+    DECLINED = "declined", "Declined"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+    ASSIGNED = "assigned", "Assigned"
+    NOTE = "note", "Note"
+
+
+class InteractionKind(models.TextChoices):
+    MEETING = "meeting", "Meeting"
+    CALL = "call", "Call"
+    VISIT = "visit", "Site visit"
+    EMAIL = "email", "Email"
+
+
+class PipelineStage(models.TextChoices):
+    """Where a company stands, from first contact to operating in a zone.
+
+    Licence and operating stages follow from the enterprises app (licences, plots); until it
+    lands, the pipeline ends at an accepted registration.
+    """
+
+    PROSPECT = "prospect", "Prospect (no registration)"
+    REGISTERED = "registered", "Registered"
+    IN_REVIEW = "in_review", "In review"
+    ACCEPTED = "accepted", "Registration accepted"

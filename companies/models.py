@@ -6,14 +6,22 @@ from django.db.models import Q
 from django.db.models.functions import Length, Lower
 from django.db.models.lookups import LessThanOrEqual
 from django.urls import reverse
+from django.utils import timezone
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
 from core.models import TimeStampedModel
 
-from .choices import CompanySize, Origin, RegistrationChannel, RegistrationStatus
+from .choices import (
+    CompanySize,
+    InteractionKind,
+    Origin,
+    RegistrationChannel,
+    RegistrationStatus,
+    ReviewAction,
+)
 from .normalize import normalize_company_name
-from .querysets import CompanyQuerySet, InterestRegistrationQuerySet
+from .querysets import CompanyQuerySet, InteractionQuerySet, InterestRegistrationQuerySet
 from .rules import MAX_MESSAGE_LENGTH, MAX_PLANNED_INVESTMENT_USD, MAX_PLANNED_JOBS
 
 
@@ -124,7 +132,7 @@ class InterestRegistration(TimeStampedModel):
     zones = models.ManyToManyField("zones.Zone", related_name="registrations")
     channel = models.CharField(max_length=10, choices=RegistrationChannel.choices, db_index=True)
     status = models.CharField(
-        max_length=20,
+        max_length=30,
         choices=RegistrationStatus.choices,
         default=RegistrationStatus.RECEIVED,
         db_index=True,
@@ -158,7 +166,25 @@ class InterestRegistration(TimeStampedModel):
         related_name="reviewed_registrations",
     )
     reviewed_at = models.DateTimeField(null=True, blank=True)
+    # The latest step's note; every note is kept in the review log (ReviewLogEntry).
     review_note = models.TextField(blank=True)
+    # The officer who has the registration on their desk.
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_registrations",
+    )
+    # Two-person acceptance: who recommended it; someone else must accept.
+    recommended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="recommended_registrations",
+    )
+    recommended_at = models.DateTimeField(null=True, blank=True)
 
     objects = InterestRegistrationQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["updated", "status_token"])
@@ -214,3 +240,86 @@ class InterestRegistration(TimeStampedModel):
 
     def get_absolute_url(self):
         return reverse("public:registration-status", kwargs={"token": self.status_token})
+
+
+class ReviewLogEntry(models.Model):
+    """One step of a registration's review — what, who, when, why — written once, never edited."""
+
+    registration = models.ForeignKey(
+        InterestRegistration, on_delete=models.CASCADE, related_name="review_log"
+    )
+    action = models.CharField(max_length=30, choices=ReviewAction.choices)
+    from_status = models.CharField(max_length=30, blank=True)
+    to_status = models.CharField(max_length=30, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="review_log_entries",
+    )
+    created = models.DateTimeField(default=timezone.now, editable=False)
+    note = models.TextField(blank=True, max_length=5000)
+
+    class Meta:
+        ordering = ("created", "id")
+        verbose_name = "review log entry"
+        verbose_name_plural = "review log"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(action__in=ReviewAction.values),
+                name="review_log_action_valid",
+                violation_error_message="Unknown review action.",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["registration", "created"], name="review_log_by_registration")
+        ]
+
+    def __str__(self):
+        who = self.user or "a deleted user"
+        return f"{self.get_action_display()} by {who} on {self.created:%Y-%m-%d}"
+
+
+class Interaction(TimeStampedModel):
+    """Aftercare: a meeting, call, visit or email with a company, and when to follow it up."""
+
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="interactions")
+    kind = models.CharField(max_length=10, choices=InteractionKind.choices)
+    happened_on = models.DateField("date", default=timezone.localdate)
+    officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="interactions",
+    )
+    notes = models.TextField(blank=True, max_length=5000)
+    next_follow_up_on = models.DateField("next follow-up", null=True, blank=True)
+
+    objects = InteractionQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["updated"])
+
+    class Meta:
+        ordering = ("-happened_on", "-id")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=InteractionKind.values),
+                name="interaction_kind_valid",
+                violation_error_message="Choose meeting, call, site visit or email.",
+            ),
+            models.CheckConstraint(
+                condition=Q(next_follow_up_on__isnull=True)
+                | Q(next_follow_up_on__gte=models.F("happened_on")),
+                name="interaction_follow_up_not_before_it",
+                violation_error_message="The next follow-up cannot be before the interaction.",
+            ),
+        ]
+        # The dashboard's "follow-ups due" reads the latest interaction per company.
+        indexes = [
+            models.Index(fields=["company", "happened_on"], name="interaction_company_date"),
+            models.Index(fields=["next_follow_up_on"], name="interaction_follow_up"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} with {self.company} on {self.happened_on:%Y-%m-%d}"

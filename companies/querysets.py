@@ -2,11 +2,17 @@ import datetime
 from typing import Self, cast
 
 from django.db import models
-from django.db.models import Count
+from django.db.models import Case, Count, Exists, OuterRef, Q, Value, When
 
 from core.query import subquery_count
 
-from .choices import AWAITING_REVIEW, Origin, RegistrationChannel, RegistrationStatus
+from .choices import (
+    AWAITING_REVIEW,
+    Origin,
+    PipelineStage,
+    RegistrationChannel,
+    RegistrationStatus,
+)
 from .normalize import normalize_company_name
 
 
@@ -21,6 +27,28 @@ class CompanyQuerySet(models.QuerySet):
         registrations = related._default_manager.all()
         return self.annotate(
             registration_count=subquery_count(registrations, outer_field="company")
+        )
+
+    def with_pipeline_stage(self) -> Self:
+        """Annotate pipeline_stage: the furthest any of the company's registrations has got."""
+        related = cast(
+            type[models.Model], self.model._meta.get_field("registrations").related_model
+        )
+        registrations = related._default_manager
+
+        def has(*statuses):
+            return Exists(registrations.filter(company=OuterRef("pk"), status__in=statuses))
+
+        return self.annotate(
+            pipeline_stage=Case(
+                When(has(RegistrationStatus.ACCEPTED), then=Value(PipelineStage.ACCEPTED)),
+                When(
+                    has(RegistrationStatus.UNDER_REVIEW, RegistrationStatus.INFORMATION_REQUESTED),
+                    then=Value(PipelineStage.IN_REVIEW),
+                ),
+                When(has(RegistrationStatus.RECEIVED), then=Value(PipelineStage.REGISTERED)),
+                default=Value(PipelineStage.PROSPECT),
+            )
         )
 
     def count_by_origin(self) -> dict[str, int]:
@@ -52,3 +80,17 @@ class InterestRegistrationQuerySet(models.QuerySet):
             self.order_by().values("status").annotate(n=Count("pk")).values_list("status", "n")
         )
         return counts
+
+
+class InteractionQuerySet(models.QuerySet):
+    def follow_ups_due(self, on: datetime.date) -> Self:
+        """Each company's latest interaction whose follow-up date has come by `on`.
+
+        A later interaction with the company is the follow-up: it takes the earlier one off
+        the list, whatever its own follow-up date.
+        """
+        later = self.model._default_manager.filter(company=OuterRef("company")).filter(
+            Q(happened_on__gt=OuterRef("happened_on"))
+            | Q(happened_on=OuterRef("happened_on"), pk__gt=OuterRef("pk"))
+        )
+        return self.filter(next_follow_up_on__lte=on).exclude(Exists(later))

@@ -23,6 +23,7 @@ from .services import registration_submit
 
 class CompanyResource(RegistryResource):
     duplicate_key_column = "name"
+    export_only = ("pledged_usd", "realized_usd", "pledge_count", "registration_count")
 
     sector = fields.Field(
         attribute="sector",

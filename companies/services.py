@@ -9,8 +9,13 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from . import notifications, rules
-from .choices import REGISTRATION_STATUS_TRANSITIONS, RegistrationChannel, RegistrationStatus
-from .models import Company, Contact, InterestRegistration
+from .choices import (
+    REGISTRATION_STATUS_TRANSITIONS,
+    RegistrationChannel,
+    RegistrationStatus,
+    ReviewAction,
+)
+from .models import Company, Contact, Interaction, InterestRegistration, ReviewLogEntry
 from .normalize import normalize_company_name
 
 
@@ -177,12 +182,31 @@ def registration_submit(
     return registration
 
 
+def _review_log(*, registration, action, user, note="", from_status="", to_status=""):
+    return ReviewLogEntry.objects.create(
+        registration=registration,
+        action=action,
+        user=user,
+        note=note,
+        from_status=from_status,
+        to_status=to_status,
+    )
+
+
+def _locked(registration: InterestRegistration) -> InterestRegistration:
+    return InterestRegistration.objects.select_for_update().get(pk=registration.pk)
+
+
 @transaction.atomic
 def registration_transition(
     *, registration: InterestRegistration, status: str, user, note: str = ""
 ) -> InterestRegistration:
-    """Move a registration along its review, recording who did it, when and why."""
-    locked = InterestRegistration.objects.select_for_update().get(pk=registration.pk)
+    """Move a registration along its review, logging who did it, when and why.
+
+    Acceptance takes two people: someone recommended it (registration_recommend), and
+    someone else accepts it; and whoever entered it for the company accepts nothing of theirs.
+    """
+    locked = _locked(registration)
     current = RegistrationStatus(locked.status)
     if status not in REGISTRATION_STATUS_TRANSITIONS[current]:
         allowed = ", ".join(
@@ -193,23 +217,131 @@ def registration_transition(
             f"“{status}”. Allowed next: {allowed or 'none'}.",
             code="invalid_transition",
         )
-    if (
-        status == RegistrationStatus.ACCEPTED
-        and locked.submitted_by_id is not None
-        and locked.submitted_by_id == getattr(user, "pk", None)
-    ):
-        raise ValidationError(
-            f"You entered registration {locked.reference} yourself, so another reviewer must "
-            f"accept it (maker-checker rule).",
-            code="maker_checker",
-        )
-    previous_status = locked.status
+    user_id = getattr(user, "pk", None)
+    if status == RegistrationStatus.ACCEPTED:
+        if locked.submitted_by_id is not None and locked.submitted_by_id == user_id:
+            raise ValidationError(
+                f"You entered registration {locked.reference} yourself, so another reviewer "
+                f"must accept it (maker-checker rule).",
+                code="maker_checker",
+            )
+        if locked.recommended_by_id is None:
+            raise ValidationError(
+                f"Registration {locked.reference} has not been recommended yet: one reviewer "
+                f"recommends it, then another accepts it.",
+                code="not_recommended",
+            )
+        if locked.recommended_by_id == user_id:
+            raise ValidationError(
+                f"You recommended registration {locked.reference}, so another reviewer must "
+                f"accept it (two-person rule).",
+                code="two_person",
+            )
+    if status in (RegistrationStatus.INFORMATION_REQUESTED, RegistrationStatus.DECLINED):
+        # What the company sends back may change the case: a fresh recommendation is needed.
+        locked.recommended_by = None
+        locked.recommended_at = None
     locked.status = status
     locked.reviewer = user
     locked.reviewed_at = timezone.now()
     if note:
         locked.review_note = note
     locked.save()
-    notifications.registration_status_changed(locked, previous_status=previous_status, note=note)
+    notifications.registration_status_changed(locked, previous_status=current, note=note)
+    _review_log(
+        registration=locked,
+        action=status,
+        user=user,
+        note=note,
+        from_status=current,
+        to_status=status,
+    )
     registration.refresh_from_db()
     return locked
+
+
+@transaction.atomic
+def registration_recommend(
+    *, registration: InterestRegistration, user, note: str = ""
+) -> InterestRegistration:
+    """Recommend a registration under review for acceptance: the first of two people."""
+    locked = _locked(registration)
+    if locked.status != RegistrationStatus.UNDER_REVIEW:
+        raise ValidationError(
+            f"Registration {locked.reference} is "
+            f"{RegistrationStatus(locked.status).label.lower()}; only a registration under "
+            f"review can be recommended.",
+            code="invalid_transition",
+        )
+    if locked.recommended_by_id is not None:
+        raise ValidationError(
+            f"Registration {locked.reference} was already recommended by "
+            f"{locked.recommended_by}; another reviewer can now accept or decline it.",
+            code="already_recommended",
+        )
+    locked.recommended_by = user
+    locked.recommended_at = timezone.now()
+    if note:
+        locked.review_note = note
+    locked.save(update_fields=["recommended_by", "recommended_at", "review_note", "updated"])
+    _review_log(registration=locked, action=ReviewAction.RECOMMENDED, user=user, note=note)
+    registration.refresh_from_db()
+    return locked
+
+
+@transaction.atomic
+def registration_assign(
+    *, registration: InterestRegistration, officer, user, note: str = ""
+) -> InterestRegistration:
+    """Put a registration on an officer's desk (or take it off with officer=None)."""
+    locked = _locked(registration)
+    if officer is not None and not officer.is_staff:
+        raise ValidationError(
+            f"{officer} is not a staff member and cannot review registrations.",
+            code="not_staff",
+        )
+    if locked.assigned_to_id == getattr(officer, "pk", None):
+        return locked
+    locked.assigned_to = officer
+    locked.save(update_fields=["assigned_to", "updated"])
+    _review_log(
+        registration=locked,
+        action=ReviewAction.ASSIGNED,
+        user=user,
+        note=note or (f"Assigned to {officer.get_username()}." if officer else "Unassigned."),
+    )
+    registration.refresh_from_db()
+    return locked
+
+
+@transaction.atomic
+def registration_add_note(*, registration: InterestRegistration, user, note: str):
+    """Add a note to the review log without changing the registration's status."""
+    if not note.strip():
+        raise ValidationError({"note": "Write the note first."}, code="required")
+    locked = _locked(registration)
+    return _review_log(registration=locked, action=ReviewAction.NOTE, user=user, note=note)
+
+
+@transaction.atomic
+def interaction_record(
+    *,
+    company: Company,
+    kind: str,
+    officer,
+    happened_on: datetime.date | None = None,
+    notes: str = "",
+    next_follow_up_on: datetime.date | None = None,
+) -> Interaction:
+    """Log a meeting, call, visit or email with a company, and when to follow it up."""
+    interaction = Interaction(
+        company=company,
+        kind=kind,
+        officer=officer,
+        happened_on=happened_on or timezone.localdate(),
+        notes=notes,
+        next_follow_up_on=next_follow_up_on,
+    )
+    interaction.full_clean()
+    interaction.save()
+    return interaction

@@ -9,6 +9,9 @@ from django.http import HttpResponseRedirect
 from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.formats import money, usd
+from core.history import ReadableHistoryMixin
+
 from .export_formats import EXPORT_FORMATS
 
 
@@ -35,17 +38,33 @@ class PledgeTotalsColumnsMixin:
     The admin's get_queryset() must annotate them; these methods only format.
     """
 
-    @admin.display(description="pledged (USD)", ordering="pledged_usd")
+    @admin.display(description="pledged", ordering="pledged_usd")
     def pledged_usd(self, obj):
-        return f"{obj.pledged_usd:,.0f}"
+        return usd(obj.pledged_usd)
 
-    @admin.display(description="realised (USD)", ordering="realized_usd")
+    @admin.display(description="realised", ordering="realized_usd")
     def realized_usd(self, obj):
-        return f"{obj.realized_usd:,.0f}"
+        return usd(obj.realized_usd)
 
     @admin.display(description="active pledges", ordering="pledge_count")
     def pledge_count(self, obj):
         return obj.pledge_count
+
+
+class PledgeAmountColumnsMixin:
+    """A pledge's amounts as money in read-only rows ("PKR 1,821,950,000", "US$6,500,000")."""
+
+    @admin.display(description="amount")
+    def amount_display(self, pledge):
+        return money(pledge.amount, pledge.currency)
+
+    @admin.display(description="in US$")
+    def amount_usd_display(self, pledge):
+        return usd(pledge.amount_usd)
+
+    @admin.display(description="realised")
+    def realized_usd_display(self, pledge):
+        return usd(pledge.realized_usd)
 
 
 class RegistryImportExportAdmin(ImportExportModelAdmin):
@@ -56,6 +75,10 @@ class RegistryImportExportAdmin(ImportExportModelAdmin):
     """
 
     export_formats = EXPORT_FORMATS
+
+    # Reasons a person can act on; a traceback with site-packages paths helps nobody at a desk.
+    import_error_display = ("message",)
+    import_template_name = "admin/registry/import.html"
 
     def get_import_data_kwargs(self, **kwargs):
         kwargs = super().get_import_data_kwargs(**kwargs)
@@ -76,7 +99,7 @@ class RegistryImportExportAdmin(ImportExportModelAdmin):
         return super().process_result(result, request)
 
 
-class HistoryImportExportAdmin(RegistryImportExportAdmin, SimpleHistoryAdmin):
+class HistoryImportExportAdmin(ReadableHistoryMixin, RegistryImportExportAdmin, SimpleHistoryAdmin):
     """Import/export buttons on the changelist and the audit history on each record."""
 
 
@@ -86,6 +109,7 @@ class ReadOnlyTabularInline(admin.TabularInline):
     extra = 0
     can_delete = False
     show_change_link = True
+    template = "admin/edit_inline/tabular_rows.html"
 
     def has_add_permission(self, request, obj=None):
         return False

@@ -46,6 +46,16 @@ class RegistryResource(resources.ModelResource):
 
     # The column whose value identifies a row's record; subclasses name it.
     duplicate_key_column: str | None = None
+    # Computed columns a file may carry (an export read back in) but never sets.
+    export_only: tuple[str, ...] = ()
+
+    def get_user_visible_fields(self):
+        """The columns the Import page lists as importable: export-only ones left out."""
+        return [
+            field
+            for field in super().get_user_visible_fields()
+            if field.column_name not in self.export_only
+        ]
 
     def before_import(self, dataset: Any, **kwargs: Any) -> None:
         self._rows_by_key: dict[str, int | None] = {}

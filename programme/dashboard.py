@@ -1,10 +1,15 @@
 """What the admin index shows: the programme dashboard, from the shared report functions."""
 
-from django.urls import NoReverseMatch, reverse
+import dataclasses
 
-from companies.models import Company, InterestRegistration
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+
+from companies.choices import AWAITING_REVIEW
+from companies.models import Company, Interaction, InterestRegistration
 from core.charts import bar_rows
-from investments.choices import TargetMetric
+from core.formats import money
+from investments.choices import MONEY_METRICS, TargetMetric
 from investments.models import Pledge
 from zones.choices import ZoneStatus
 from zones.models import Zone
@@ -35,6 +40,34 @@ def money_rows(summary):
     return bar_rows(pairs)
 
 
+def target_rows(targets, today):
+    """The targets as the dashboard shows them: each marked reached, overdue or on its way.
+
+    Overdue means the due date has passed short of the goal: such a target must not look like
+    any other progress bar.
+    """
+    rows = []
+    for target in targets:
+        share = target.percent_reached
+        reached = share is not None and share >= 100
+        rows.append(
+            {
+                **dataclasses.asdict(target),
+                "reached": reached,
+                "is_money": target.metric in MONEY_METRICS,
+                "overdue": target.due_date < today and not reached,
+                "bar_percent": min(share, 100) if share is not None else 0,
+            }
+        )
+    return rows
+
+
+def awaiting_review_url():
+    """The registrations list narrowed to exactly what the "awaiting review" count counts."""
+    changelist = reverse("admin:companies_interestregistration_changelist")
+    return f"{changelist}?status__in={','.join(AWAITING_REVIEW)}"
+
+
 def latest_changes(limit=DASHBOARD_ROWS):
     """The newest history records across zones, companies, registrations and pledges.
 
@@ -45,7 +78,7 @@ def latest_changes(limit=DASHBOARD_ROWS):
         Zone: lambda record: record.name,
         Company: lambda record: record.name,
         InterestRegistration: lambda record: record.reference,
-        Pledge: lambda record: f"Pledge #{record.id}: {record.amount:,} {record.currency}",
+        Pledge: lambda record: f"Pledge #{record.id}: {money(record.amount, record.currency)}",
     }
     kinds = {"+": "added", "~": "changed", "-": "deleted"}
     changes = []
@@ -83,10 +116,20 @@ def admin_dashboard(request):
             .select_related("company")
             .order_by("created")[:DASHBOARD_ROWS]
         )
+    follow_ups = []
+    if request.user.has_perm("companies.view_interaction"):
+        follow_ups = list(
+            Interaction.objects.follow_ups_due(timezone.localdate())
+            .select_related("company", "officer")
+            .order_by("next_follow_up_on", "company__name")[:DASHBOARD_ROWS]
+        )
     return {
         "summary": summary,
+        "follow_ups_due": follow_ups,
         "zone_status_rows": zone_status_rows(summary.zones_by_status),
         "money_rows": money_rows(summary),
+        "targets": target_rows(summary.targets, timezone.localdate()),
         "awaiting_review": awaiting,
+        "awaiting_review_url": awaiting_review_url(),
         "latest_changes": latest_changes(),
     }

@@ -5,7 +5,9 @@ into the registry's native layouts (zones/resources.py, companies/resources.py),
 import it with all their checks. Each format yields the steps to run in order, inside one
 transaction: e.g. the KEK list becomes sectors, then developers, then zones.
 
-The two worked examples are the files in programme/data (see docs/admin.md):
+The same mapping runs in the admin's Import page (`ForeignLayoutImportMixin`) and in
+`manage.py import_records`. The two worked examples are the files in programme/data (see
+docs/admin.md):
 
 * `kek` — Indonesia's special economic zones (indonesia-kek-zones.csv);
 * `sp500` — the S&P 500 constituents (sp500-companies.csv), as global companies.
@@ -15,6 +17,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 import tablib
+from django.db import transaction
 from django.utils.text import slugify
 
 from companies.resources import CompanyResource
@@ -232,3 +235,91 @@ def detect_format(headers):
         if foreign.matches(headers):
             return foreign
     return None
+
+
+def describe_failures(step: ImportStep, result) -> list[str]:
+    """One line per problem: step, row number (data rows, header not counted) and reason."""
+    lines = [f"{step.label}: {error.error}" for error in result.base_errors]
+    for number, errors in result.row_errors():
+        for error in errors:
+            lines.append(f"{step.label}, row {number}: {error.error}")
+    for invalid in result.invalid_rows:
+        for field, messages in invalid.field_specific_errors.items():
+            lines.append(f"{step.label}, row {invalid.number}: {field}: {' '.join(messages)}")
+        for message in invalid.non_field_specific_errors:
+            lines.append(f"{step.label}, row {invalid.number}: {message}")
+    return lines
+
+
+class ImportFileRefused(ValueError):
+    """A file the importer cannot read as a whole; the message says what to change."""
+
+
+class ForeignLayoutImportMixin:
+    """Lets a native resource take a foreign file too, as the admin's Import page does.
+
+    Before the rows are read, a file in a known foreign layout runs its earlier steps (e.g. the
+    KEK list's sectors and developers) and is rewritten in place into this resource's columns.
+    django-import-export calls before_import() inside the import's transaction, so the
+    preview's dry run rolls the earlier steps back with the rest and the confirmed import keeps
+    all of them or nothing.
+    """
+
+    foreign_kind = None  # "zones" or "companies": which foreign formats this resource accepts
+
+    def before_import(self, dataset, **kwargs):
+        foreign = detect_format(dataset.headers)
+        if foreign is not None:
+            if foreign.kind != self.foreign_kind:
+                raise ImportFileRefused(
+                    f"This looks like the {foreign.description} file, which imports as "
+                    f"{foreign.kind}, not {self.foreign_kind}."
+                )
+            self._run_foreign_steps(foreign, dataset, **kwargs)
+        key_columns = [self.fields[name].column_name for name in self._meta.import_id_fields]
+        missing = [column for column in key_columns if column not in (dataset.headers or ())]
+        if missing:
+            known = "; ".join(f.description for f in FOREIGN_FORMATS.values())
+            raise ImportFileRefused(
+                f"The file has no “{'”, “'.join(missing)}” column, which identifies each row. "
+                f"Its columns are: {', '.join(dataset.headers or ['(none)'])}. Use the "
+                f"registry's own columns (export a few rows to see them) or a known foreign "
+                f"layout ({known})."
+            )
+        super().before_import(dataset, **kwargs)
+
+    def _run_foreign_steps(self, foreign, dataset, **kwargs):
+        *earlier, last = foreign.to_steps(dataset)
+        for step in earlier:
+            with transaction.atomic():
+                result = step.resource_class().import_data(
+                    step.dataset,
+                    dry_run=False,
+                    raise_errors=False,
+                    use_transactions=True,
+                    rollback_on_validation_errors=True,
+                    user=kwargs.get("user"),
+                    file_name=kwargs.get("file_name"),
+                )
+            if result.has_errors() or result.has_validation_errors():
+                raise ImportFileRefused(
+                    f"Read as the {foreign.description} file, its {step.label} could not be "
+                    f"imported: " + "; ".join(describe_failures(step, result)[:10])
+                )
+        # The remaining step is this resource's own: its rows replace the foreign ones.
+        dataset.wipe()
+        dataset.headers = list(last.dataset.headers)
+        for row in last.dataset:
+            dataset.append(row)
+
+
+class ZoneImportResource(ForeignLayoutImportMixin, ZoneResource):
+    """Zones from the registry's own columns or from the KEK list (the admin's Import page)."""
+
+    foreign_kind = "zones"
+
+
+class CompanyImportResource(ForeignLayoutImportMixin, CompanyResource):
+    """Companies from the registry's own columns or from the S&P 500 list."""
+
+    foreign_kind = "companies"

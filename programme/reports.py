@@ -283,7 +283,7 @@ def target_progress(target: Target) -> TargetProgress:
             ).aggregate(v=Sum("amount_usd"))["v"]
         )
     elif target.metric == TargetMetric.ZONES_OPERATIONAL:
-        current = Decimal(Zone.objects.operational().count())
+        current = Decimal(Zone.objects.in_programme().operational().count())
     elif target.metric == TargetMetric.COMPANIES_INTERESTED:
         current = Decimal(
             InterestRegistration.objects.order_by().values("company").distinct().count()
@@ -664,8 +664,8 @@ def programme_summary() -> ProgrammeSummary:
     """Headline figures: zones by status, companies by origin, money pledged and realised."""
     totals = pledge_totals(PROGRAMME)
     return ProgrammeSummary(
-        zone_count=Zone.objects.count(),
-        zones_by_status=Zone.objects.count_by_status(),
+        zone_count=Zone.objects.in_programme().count(),
+        zones_by_status=Zone.objects.in_programme().count_by_status(),
         companies_by_origin=Company.objects.count_by_origin(),
         registrations_by_status=InterestRegistration.objects.count_by_status(),
         registrations_awaiting_review=InterestRegistration.objects.awaiting_review().count(),

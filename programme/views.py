@@ -36,7 +36,9 @@ def home(request):
         (t for t in summary.targets if t.metric == TargetMetric.PLEDGED_USD), None
     )
     featured_zones = (
-        zones_with_pledge_totals(Zone.objects.open_for_registration().select_related("developer"))
+        zones_with_pledge_totals(
+            Zone.objects.in_programme().open_for_registration().select_related("developer")
+        )
         .prefetch_related("sectors")
         .order_by("-pledged_usd", "name")[:HOME_FEATURED_ZONES]
     )

@@ -211,3 +211,20 @@ class AnnualReturnFactory(factory.django.DjangoModelFactory):
     enterprise = factory.SubFactory(EnterpriseFactory)
     fiscal_year = "2025-26"
     due_on = datetime.date(2026, 10, 28)
+
+
+def accept_registration(registration, *, recommender=None, accepter=None):
+    """Take a registration through review to accepted as two people must (recommend, accept)."""
+    from companies.choices import RegistrationStatus
+    from companies.services import registration_recommend, registration_transition
+
+    accepter = accepter or StaffUserFactory()
+    recommender = recommender or StaffUserFactory()
+    if registration.status == RegistrationStatus.RECEIVED:
+        registration_transition(
+            registration=registration, status=RegistrationStatus.UNDER_REVIEW, user=accepter
+        )
+    registration_recommend(registration=registration, user=recommender)
+    return registration_transition(
+        registration=registration, status=RegistrationStatus.ACCEPTED, user=accepter
+    )

@@ -1,5 +1,6 @@
 from typing import Self
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Count
 
@@ -7,6 +8,14 @@ from .choices import CLOSED_TO_REGISTRATION, ZoneStatus
 
 
 class ZoneQuerySet(models.QuerySet):
+    def in_programme(self) -> Self:
+        """The programme's own zones: those in settings.PROGRAMME_COUNTRY.
+
+        Zones of other countries (an imported foreign list, a comparison) stay in the registry
+        but never count towards the programme's targets or headline figures.
+        """
+        return self.filter(country=settings.PROGRAMME_COUNTRY)
+
     def operational(self) -> Self:
         return self.filter(status=ZoneStatus.OPERATIONAL)
 

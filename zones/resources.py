@@ -74,6 +74,7 @@ class ZoneResource(RegistryResource):
     """Zones by slug. `status` (with `status_changed_on`) records a rollout step when it changes."""
 
     duplicate_key_column = "slug"
+    export_only = ("pledged_usd", "realized_usd")
 
     developer = fields.Field(
         attribute="developer",

@@ -249,7 +249,7 @@ REST_FRAMEWORK = {
 }
 
 SPECTACULAR_SETTINGS = {
-    "TITLE": "Technology Zones Registry API",
+    "TITLE": "Technology Zones Authority registry API",
     "DESCRIPTION": "Zones, developers, incentives, companies, interest registrations, "
     "pledges and programme reports.",
     "VERSION": REGISTRY_VERSION,
@@ -333,6 +333,16 @@ IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 # --- Registrations (companies.rules) ---
 # ISO 3166-1 code of the programme's country: a "domestic" company must be registered here.
 PROGRAMME_COUNTRY = os.environ.get("PROGRAMME_COUNTRY", "PK").strip().upper()
+
+# --- Programme ---
+# One name across the admin, the public site and the emails.
+PRODUCT_NAME = "Technology Zones Authority"
+# The programme's own country (ISO 3166 code): targets and headline figures count only its
+# zones, so a foreign list imported for comparison cannot inflate them.
+PROGRAMME_COUNTRY = os.environ.get("PROGRAMME_COUNTRY", "PK")
+
+# Days a registration may wait for the authority before the review queue shows it in red.
+REVIEW_SLA_DAYS = int(os.environ.get("REVIEW_SLA_DAYS", "10"))
 
 # --- Public site ---
 # Interest-form submissions allowed per client address, in django-ratelimit's

@@ -5,7 +5,7 @@ from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
-from tests.factories import InterestRegistrationFactory
+from tests.factories import InterestRegistrationFactory, StaffUserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -41,7 +41,7 @@ def test_action_first_asks_for_a_note_then_moves_the_registrations(client, revie
 
     confirmation = run_action(client, "mark_under_review", registrations, confirm=False)
     assert confirmation.status_code == 200
-    assert "Move these registrations to “Under review”" in confirmation.content.decode()
+    assert "“Move to under review” for these registrations?" in confirmation.content.decode()
     for registration in registrations:
         registration.refresh_from_db()
         assert registration.status == "received"
@@ -68,8 +68,10 @@ def test_invalid_transition_is_refused_with_the_services_message(client, reviewe
     )
 
 
-def test_one_refused_registration_does_not_stop_the_others(client, reviewer_user):
-    ready = InterestRegistrationFactory(status="under_review")
+def test_one_refused_registration_does_not_stop_the_others(
+    client, reviewer_user, second_reviewer_user
+):
+    ready = InterestRegistrationFactory(status="under_review", recommended_by=second_reviewer_user)
     declined = InterestRegistrationFactory(status="declined")
     client.force_login(reviewer_user)
     response = run_action(client, "accept", [ready, declined])
@@ -83,7 +85,10 @@ def test_maker_cannot_accept_the_registration_they_entered(
     client, reviewer_user, second_reviewer_user
 ):
     registration = InterestRegistrationFactory(
-        status="under_review", channel="staff", submitted_by=reviewer_user
+        status="under_review",
+        channel="staff",
+        submitted_by=reviewer_user,
+        recommended_by=StaffUserFactory(),
     )
     client.force_login(reviewer_user)
     response = review_on_change_page(client, registration, "accepted")
@@ -116,8 +121,10 @@ def test_change_page_offers_only_the_next_review_steps(client, reviewer_user):
     )
     assert response.status_code == 200
     assert response.context["review_steps"] == [
-        ("accepted", "Accepted"),
-        ("declined", "Declined"),
+        ("recommend", "Recommend for acceptance"),
+        ("information_requested", "Request information"),
+        ("accepted", "Accept"),
+        ("declined", "Decline"),
     ]
     assert 'value="accepted"' in response.content.decode()
 

@@ -17,11 +17,17 @@ def migrate(targets):
     return executor.loader.project_state(targets).apps
 
 
+def latest():
+    """Every app's newest migration: later migrations were unapplied to reach BEFORE."""
+    executor = MigrationExecutor(connection)
+    return executor.loader.graph.leaf_nodes()
+
+
 @pytest.fixture
 def old_schema():
     apps = migrate(BEFORE)
     yield apps
-    migrate(AFTER)
+    migrate(latest())
 
 
 def old_registration(apps, reference, **values):

@@ -5,7 +5,11 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 
 from companies.models import Company, Contact, InterestRegistration
-from companies.services import registration_submit, registration_transition
+from companies.services import (
+    registration_recommend,
+    registration_submit,
+    registration_transition,
+)
 from tests.factories import InterestRegistrationFactory, StaffUserFactory, ZoneFactory
 
 pytestmark = pytest.mark.django_db
@@ -71,6 +75,7 @@ def test_review_moves_forward_and_records_the_reviewer():
     reviewer = StaffUserFactory()
     registration = InterestRegistrationFactory()
     registration_transition(registration=registration, status="under_review", user=reviewer)
+    registration_recommend(registration=registration, user=StaffUserFactory())
     registration_transition(
         registration=registration, status="accepted", user=reviewer, note="Strong case"
     )
@@ -94,7 +99,7 @@ def test_registration_cannot_skip_review():
 def test_maker_cannot_accept_own_staff_entry():
     maker = StaffUserFactory()
     registration = InterestRegistrationFactory(
-        channel="staff", submitted_by=maker, status="under_review"
+        channel="staff", submitted_by=maker, status="under_review", recommended_by=maker
     )
     with pytest.raises(ValidationError, match="maker-checker"):
         registration_transition(registration=registration, status="accepted", user=maker)

@@ -2,8 +2,12 @@ import datetime
 
 import pytest
 
-from companies.services import registration_transition
-from tests.factories import InterestRegistrationFactory, StaffUserFactory, ZoneFactory
+from tests.factories import (
+    InterestRegistrationFactory,
+    StaffUserFactory,
+    ZoneFactory,
+    accept_registration,
+)
 
 
 @pytest.fixture
@@ -18,12 +22,12 @@ def checker(db):
 
 @pytest.fixture
 def accepted_registration(db, checker):
-    """A registration for one operational zone, reviewed and accepted."""
+    """A registration for one operational zone, reviewed, recommended and accepted."""
     registration = InterestRegistrationFactory(
         zones=[ZoneFactory(status="operational")], message="Cloud services for banks"
     )
-    registration_transition(registration=registration, status="under_review", user=checker)
-    registration_transition(registration=registration, status="accepted", user=checker)
+    accept_registration(registration, accepter=checker)
+    registration.refresh_from_db()
     return registration
 
 

@@ -15,6 +15,7 @@ from tests.factories import (
     InterestRegistrationFactory,
     PlotFactory,
     ZoneFactory,
+    accept_registration,
 )
 
 pytestmark = pytest.mark.django_db
@@ -75,8 +76,7 @@ def test_registration_under_review_must_be_accepted_first():
 def test_registration_for_several_zones_needs_the_zone_chosen(checker):
     zones = [ZoneFactory(), ZoneFactory()]
     registration = InterestRegistrationFactory(zones=zones)
-    registration_transition(registration=registration, status="under_review", user=checker)
-    registration_transition(registration=registration, status="accepted", user=checker)
+    accept_registration(registration, accepter=checker)
 
     with pytest.raises(ValidationError, match="choose the one"):
         services.enterprise_apply_from_registration(registration=registration)

@@ -14,7 +14,12 @@ from notifications import outbox
 from notifications.choices import NotificationEvent
 from notifications.models import Notification
 from notifications.services import registration_status_changed_notify
-from tests.factories import InterestRegistrationFactory, StaffUserFactory, ZoneFactory
+from tests.factories import (
+    InterestRegistrationFactory,
+    StaffUserFactory,
+    ZoneFactory,
+    accept_registration,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -96,7 +101,10 @@ def test_staff_are_told_the_details(run_tasks, settings):
 )
 def test_a_decision_is_sent_to_the_contact(run_tasks, status, subject_words):
     registration = InterestRegistrationFactory(status="under_review")
-    registration_transition(registration=registration, status=status, user=StaffUserFactory())
+    if status == "accepted":
+        accept_registration(registration)
+    else:
+        registration_transition(registration=registration, status=status, user=StaffUserFactory())
     run_tasks()
 
     (email,) = mail.outbox

@@ -20,7 +20,12 @@ from tqdm import tqdm
 
 from companies.resources import CompanyResource, InterestRegistrationResource
 from investments.resources import PledgeResource
-from programme.foreign_formats import FOREIGN_FORMATS, ImportStep, detect_format
+from programme.foreign_formats import (
+    FOREIGN_FORMATS,
+    ImportStep,
+    describe_failures,
+    detect_format,
+)
 from zones.resources import SectorResource, ZoneDeveloperResource, ZoneResource
 
 NATIVE_RESOURCES = {
@@ -86,20 +91,6 @@ def _request_context(request):
         del HistoricalRecords.context.request
     else:
         HistoricalRecords.context.request = request
-
-
-def describe_failures(step: ImportStep, result) -> list[str]:
-    """One line per problem: step, row number (data rows, header not counted) and reason."""
-    lines = [f"{step.label}: {error.error}" for error in result.base_errors]
-    for number, errors in result.row_errors():
-        for error in errors:
-            lines.append(f"{step.label}, row {number}: {error.error}")
-    for invalid in result.invalid_rows:
-        for field, messages in invalid.field_specific_errors.items():
-            lines.append(f"{step.label}, row {invalid.number}: {field}: {' '.join(messages)}")
-        for message in invalid.non_field_specific_errors:
-            lines.append(f"{step.label}, row {invalid.number}: {message}")
-    return lines
 
 
 class Command(BaseCommand):
