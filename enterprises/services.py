@@ -20,6 +20,7 @@ from investments.services import usd_amount
 from zones.choices import ZoneStatus
 from zones.models import Zone
 
+from . import events
 from .choices import (
     EXPIRING_STATUSES,
     HELD_PLOT_STATUSES,
@@ -31,7 +32,7 @@ from .choices import (
     PlotStatus,
     ReturnStatus,
 )
-from .fiscal import fiscal_year_bounds
+from .fiscal import fiscal_year_bounds, fiscal_year_label, fiscal_year_of, fiscal_year_start_year
 from .models import AnnualReturn, Enterprise, LicenceEvent, Plot
 
 User = AbstractBaseUser
@@ -225,6 +226,7 @@ def _record_event(
     )
     event.full_clean()
     event.save()
+    events.licence_changed(locked, event=event)
     return event
 
 
@@ -620,6 +622,31 @@ def return_due_on(fiscal_year: str) -> datetime.date:
     return year_end + datetime.timedelta(days=settings.ANNUAL_RETURN_DUE_DAYS)
 
 
+def returns_open_due(*, today: datetime.date) -> list[AnnualReturn]:
+    """Open the return of the last ended fiscal year for every enterprise that owes one.
+
+    An enterprise owes a return for a year if its licence was issued by the year's end and
+    was still live (licensed or suspended) on that day. Safe to run any number of times: an
+    existing return is left alone (the unique constraint decides in a race).
+    """
+    fiscal_year = fiscal_year_label(fiscal_year_start_year(fiscal_year_of(today)) - 1)
+    _, year_end = fiscal_year_bounds(fiscal_year)
+    owing = (
+        Enterprise.objects.filter(
+            status__in=EXPIRING_STATUSES, issued_on__lte=year_end, expires_on__gte=year_end
+        )
+        .exclude(annual_returns__fiscal_year=fiscal_year)
+        .order_by("pk")
+    )
+    opened = []
+    for enterprise in owing:
+        try:
+            opened.append(return_open(enterprise=enterprise, fiscal_year=fiscal_year))
+        except ValidationError:
+            continue  # opened by someone else meanwhile, or no longer owing
+    return opened
+
+
 @transaction.atomic
 def return_open(*, enterprise: Enterprise, fiscal_year: str) -> AnnualReturn:
     """Open (make due) an enterprise's return for a fiscal year."""
@@ -710,12 +737,14 @@ def return_submit(
     locked.investment_usd = usd_amount(
         amount=investment, currency=locked.currency, on_date=year_end
     )
+    previous_status = locked.status
     locked.status = ReturnStatus.SUBMITTED
     locked.submitted_on = locked.submitted_on or submitted_on
     locked.filed_by_id = _user_id(user)
     locked.filed_by_staff = filed_by_staff
     locked.full_clean()
     locked.save()
+    events.return_status_changed(locked, previous_status=previous_status)
     annual_return.refresh_from_db()
     return locked
 
@@ -735,11 +764,13 @@ def _review(
             "You entered this paper return, so another person must review it (maker-checker rule).",
             code="maker_checker",
         )
+    previous_status = locked.status
     locked.status = status
     locked.reviewed_by_id = _user_id(user)
     locked.reviewed_at = timezone.now()
     locked.review_note = note
     locked.save()
+    events.return_status_changed(locked, previous_status=previous_status)
     annual_return.refresh_from_db()
     return locked
 

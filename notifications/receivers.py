@@ -11,6 +11,8 @@ from companies.notifications import (
     registration_received_signal,
     registration_status_changed_signal,
 )
+from enterprises.events import licence_changed_signal, return_status_changed_signal
+from enterprises.models import Plot
 from investments.models import Pledge
 from zones.models import ZoneStatusChange
 
@@ -46,3 +48,27 @@ def on_pledge_saved(sender, instance, raw=False, **kwargs):
 @receiver(post_delete, sender=Pledge, dispatch_uid="notifications.pledge_deleted")
 def on_pledge_deleted(sender, instance, **kwargs):
     services.pledge_changed_publish(pledge=instance, deleted=True)
+
+
+@receiver(licence_changed_signal, dispatch_uid="notifications.licence_changed")
+def on_licence_changed(sender, enterprise, event, **kwargs):
+    services.licence_changed_notify(enterprise=enterprise, event=event)
+
+
+@receiver(return_status_changed_signal, dispatch_uid="notifications.return_status_changed")
+def on_return_status_changed(sender, annual_return, previous_status, **kwargs):
+    services.return_status_changed_notify(
+        annual_return=annual_return, previous_status=previous_status
+    )
+
+
+# Plots change through the services, the admin and the importer alike: the save is the event.
+@receiver(post_save, sender=Plot, dispatch_uid="notifications.plot_saved")
+def on_plot_saved(sender, instance, raw=False, **kwargs):
+    if not raw:
+        services.plot_changed_publish(plot=instance)
+
+
+@receiver(post_delete, sender=Plot, dispatch_uid="notifications.plot_deleted")
+def on_plot_deleted(sender, instance, **kwargs):
+    services.plot_changed_publish(plot=instance, deleted=True)

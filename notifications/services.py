@@ -1,5 +1,5 @@
-"""What the registry tells people and partners when registrations, zones and pledges change,
-and the partners' webhook endpoints."""
+"""What the registry tells people and partners when registrations, zones, pledges, licences,
+plots and annual returns change, and the partners' webhook endpoints."""
 
 from typing import Any
 
@@ -8,6 +8,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import NoReverseMatch, reverse
 
+from enterprises.choices import LicenceEventKind, ReturnStatus
+from enterprises.models import AnnualReturn, Enterprise, LicenceEvent, Plot
 from partners.models import PartnerKey
 
 from . import outbox, urlguard
@@ -107,6 +109,91 @@ def pledge_changed_publish(*, pledge, deleted: bool = False) -> list[WebhookDeli
             "currency": pledge.currency,
             "amount_usd": str(pledge.amount_usd),
             "pledged_on": pledge.pledged_on.isoformat() if pledge.pledged_on else None,
+        },
+    )
+
+
+# --- the operating zone ----------------------------------------------------------------------
+
+# Licence events the enterprise's people are emailed about; the others go to partners only.
+LICENCE_EVENT_EMAILS = {
+    LicenceEventKind.ISSUED: NotificationEvent.LICENCE_ISSUED,
+    LicenceEventKind.SUSPENDED: NotificationEvent.LICENCE_SUSPENDED,
+}
+RETURN_STATUS_EMAILS = {
+    ReturnStatus.RETURNED: NotificationEvent.RETURN_RETURNED,
+    ReturnStatus.ACCEPTED: NotificationEvent.RETURN_ACCEPTED,
+}
+
+
+def enterprise_recipients(enterprise: Enterprise) -> list[str]:
+    """Who hears about a licence: the contact of the registration it came from, else the
+    company's contacts (staff entered them; the address is the company's own)."""
+    registration = enterprise.registration
+    contact = registration.contact if registration is not None else None
+    if contact is not None and contact.email:
+        return [contact.email]
+    return sorted(
+        {email for email in enterprise.company.contacts.values_list("email", flat=True) if email}
+    )
+
+
+@transaction.atomic
+def licence_changed_notify(*, enterprise: Enterprise, event: LicenceEvent) -> list[Notification]:
+    """Tell partners of every licence event, and the enterprise of its issue or suspension."""
+    outbox.publish(
+        WebhookEventType.ENTERPRISE_LICENCE_CHANGED,
+        {
+            "id": enterprise.pk,
+            "licence_number": enterprise.licence_number,
+            "event": event.kind,
+            "occurred_on": event.occurred_on.isoformat(),
+            "status": enterprise.status,
+            "company_id": enterprise.company_id,
+            "zone_id": enterprise.zone_id,
+            "issued_on": enterprise.issued_on.isoformat() if enterprise.issued_on else None,
+            "expires_on": enterprise.expires_on.isoformat() if enterprise.expires_on else None,
+        },
+    )
+    email = LICENCE_EVENT_EMAILS.get(LicenceEventKind(event.kind))
+    if email is None:
+        return []
+    return notify(
+        email, enterprise, enterprise_recipients(enterprise), context={"note": event.reason}
+    )
+
+
+@transaction.atomic
+def return_status_changed_notify(
+    *, annual_return: AnnualReturn, previous_status: str
+) -> list[Notification]:
+    """Tell the filer that a return was accepted or came back for correction."""
+    email = RETURN_STATUS_EMAILS.get(ReturnStatus(annual_return.status))
+    if email is None:
+        return []
+    return notify(
+        email,
+        annual_return,
+        enterprise_recipients(annual_return.enterprise),
+        context={"note": annual_return.review_note},
+    )
+
+
+def plot_changed_publish(*, plot: Plot, deleted: bool = False) -> list[WebhookDelivery]:
+    """Tell partners a plot's new state (or that it is gone); holders by licence number only."""
+    return outbox.publish(
+        WebhookEventType.PLOT_CHANGED,
+        {
+            "id": plot.pk,
+            "deleted": deleted,
+            "zone_id": plot.zone_id,
+            "number": plot.number,
+            "kind": plot.kind,
+            "area_m2": str(plot.area_m2),
+            "status": plot.status,
+            "enterprise_id": plot.enterprise_id,
+            "lease_starts_on": plot.lease_starts_on.isoformat() if plot.lease_starts_on else None,
+            "lease_ends_on": plot.lease_ends_on.isoformat() if plot.lease_ends_on else None,
         },
     )
 

@@ -27,6 +27,12 @@ def test_swagger_ui_renders_every_endpoint_without_leaving_the_site(page, live_s
 
     for expected in ("/api/v1/zones/", "/api/v1/pledges/", "/api/v1/reports/investment/"):
         assert any(expected in path for path in paths), expected
-    assert page.locator(".opblock-post").count() == 1  # the only write: POST interests/
+    # The writes: POST interests/, and a partner's own webhook endpoints and replays.
+    posts = page.locator(".opblock-post .opblock-summary-path").all_inner_texts()
+    assert sorted(p.strip() for p in posts) == [
+        "/api/v1/interests/",
+        "/api/v1/webhooks/deliveries/{id}/replay/",
+        "/api/v1/webhooks/endpoints/",
+    ]
     assert outside_requests == []
     assert console_errors == []

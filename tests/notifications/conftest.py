@@ -3,6 +3,9 @@ import threading
 import pytest
 from aiosmtpd.controller import Controller
 
+# The operating zone's workflow fixtures, shared with its notification tests.
+from tests.enterprises.conftest import accepted_registration, checker, maker  # noqa: F401
+
 
 class FlakyMailServer:
     """An SMTP server (aiosmtpd, in this process) that refuses the first messages it is sent.

@@ -244,8 +244,8 @@ def test_every_event_renders_text_html_and_a_subject():
         pk=None,
         reference="TZR-ABCD-EFGH",
         licence_number="TZL-0001",
-        expiry_date=datetime.date(2027, 1, 31),
-        due_date=datetime.date(2026, 12, 31),
+        expires_on=datetime.date(2027, 1, 31),
+        due_on=datetime.date(2026, 12, 31),
         fiscal_year="2025-26",
         zone=SimpleNamespace(name="Karachi Technology Zone"),
     )

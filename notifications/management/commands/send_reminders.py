@@ -3,14 +3,16 @@ import datetime
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
+from enterprises.services import returns_open_due
 from notifications.outbox import requeue_stalled
 from notifications.reminders import reminders_send
 
 
 class Command(BaseCommand):
     help = (
-        "Queue the reminders due today (licences expiring, returns due or overdue) and re-queue "
-        "emails and webhooks whose task was lost. Safe to run as often as you like."
+        "Open the annual returns of the fiscal year that ended, queue the reminders due today "
+        "(licences expiring or expired, returns due or overdue) and re-queue emails and "
+        "webhooks whose task was lost. Safe to run as often as you like."
     )
 
     def add_arguments(self, parser):
@@ -22,6 +24,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, date=None, **options):
         today = date or timezone.localdate()
+        # Returns fall due without anyone opening them: the year's return exists from 1 July.
+        opened = returns_open_due(today=today)
+        self.stdout.write(f"{len(opened)} annual return(s) opened for the last fiscal year.")
         counts = reminders_send(today=today)
         total = sum(counts.values())
         for event, count in sorted(counts.items()):
