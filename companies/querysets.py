@@ -36,7 +36,7 @@ class CompanyQuerySet(models.QuerySet):
         )
         registrations = related._default_manager
 
-        def has(*statuses):
+        def has(*statuses: str) -> Exists:
             return Exists(registrations.filter(company=OuterRef("pk"), status__in=statuses))
 
         return self.annotate(

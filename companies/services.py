@@ -1,12 +1,17 @@
 """Writes for companies and interest registrations, shared by the form, the API and the admin."""
 
+from __future__ import annotations
+
 import datetime
 from collections.abc import Iterable
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+
+from zones.models import Sector
 
 from . import notifications, rules
 from .choices import (
@@ -18,9 +23,13 @@ from .choices import (
 from .models import Company, Contact, Interaction, InterestRegistration, ReviewLogEntry
 from .normalize import normalize_company_name
 
+if TYPE_CHECKING:
+    # The project keeps Django's own user model (AUTH_USER_MODEL is not swapped).
+    from django.contrib.auth.models import User
+
 
 def company_match_or_create(
-    *, name: str, origin: str, country: str, sector=None, website: str = ""
+    *, name: str, origin: str, country: str, sector: Sector | None = None, website: str = ""
 ) -> tuple[Company, bool]:
     """Return the company whose normalised name matches `name`, creating it if there is none."""
     normalized = normalize_company_name(name)
@@ -122,13 +131,13 @@ def registration_submit(
     contact_name: str = "",
     contact_email: str = "",
     contact_phone: str = "",
-    sector=None,
+    sector: Sector | None = None,
     website: str = "",
     planned_investment_usd: Decimal | None = None,
     planned_jobs: int | None = None,
     target_date: datetime.date | None = None,
     message: str = "",
-    submitted_by=None,
+    submitted_by: User | None = None,
 ) -> InterestRegistration:
     """Register a company's interest in zones: company, contact and registration in one go.
 
@@ -182,7 +191,15 @@ def registration_submit(
     return registration
 
 
-def _review_log(*, registration, action, user, note="", from_status="", to_status=""):
+def _review_log(
+    *,
+    registration: InterestRegistration,
+    action: str,
+    user: User | None,
+    note: str = "",
+    from_status: str = "",
+    to_status: str = "",
+) -> ReviewLogEntry:
     return ReviewLogEntry.objects.create(
         registration=registration,
         action=action,
@@ -199,7 +216,7 @@ def _locked(registration: InterestRegistration) -> InterestRegistration:
 
 @transaction.atomic
 def registration_transition(
-    *, registration: InterestRegistration, status: str, user, note: str = ""
+    *, registration: InterestRegistration, status: str, user: User | None, note: str = ""
 ) -> InterestRegistration:
     """Move a registration along its review, logging who did it, when and why.
 
@@ -262,7 +279,7 @@ def registration_transition(
 
 @transaction.atomic
 def registration_recommend(
-    *, registration: InterestRegistration, user, note: str = ""
+    *, registration: InterestRegistration, user: User, note: str = ""
 ) -> InterestRegistration:
     """Recommend a registration under review for acceptance: the first of two people."""
     locked = _locked(registration)
@@ -291,7 +308,7 @@ def registration_recommend(
 
 @transaction.atomic
 def registration_assign(
-    *, registration: InterestRegistration, officer, user, note: str = ""
+    *, registration: InterestRegistration, officer: User | None, user: User, note: str = ""
 ) -> InterestRegistration:
     """Put a registration on an officer's desk (or take it off with officer=None)."""
     locked = _locked(registration)
@@ -315,7 +332,9 @@ def registration_assign(
 
 
 @transaction.atomic
-def registration_add_note(*, registration: InterestRegistration, user, note: str):
+def registration_add_note(
+    *, registration: InterestRegistration, user: User, note: str
+) -> ReviewLogEntry:
     """Add a note to the review log without changing the registration's status."""
     if not note.strip():
         raise ValidationError({"note": "Write the note first."}, code="required")
@@ -328,7 +347,7 @@ def interaction_record(
     *,
     company: Company,
     kind: str,
-    officer,
+    officer: User | None,
     happened_on: datetime.date | None = None,
     notes: str = "",
     next_follow_up_on: datetime.date | None = None,

@@ -3,9 +3,12 @@
 Core has no models of its own; the admin site itself (with the dashboard) is in programme.dashboard.
 """
 
+from typing import Any
+
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponseRedirect
+from django.db.models import Model
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -23,7 +26,13 @@ class ServiceErrorsAsMessagesMixin:
     when a service refuses, nothing of the submission is kept and the user sees why.
     """
 
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+    def changeform_view(
+        self,
+        request: HttpRequest,
+        object_id: str | None = None,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)  # type: ignore[misc]  # mixin over ModelAdmin
         except ValidationError as exc:
@@ -39,15 +48,15 @@ class PledgeTotalsColumnsMixin:
     """
 
     @admin.display(description="pledged", ordering="pledged_usd")
-    def pledged_usd(self, obj):
+    def pledged_usd(self, obj: Any) -> str:
         return usd(obj.pledged_usd)
 
     @admin.display(description="realised", ordering="realized_usd")
-    def realized_usd(self, obj):
+    def realized_usd(self, obj: Any) -> str:
         return usd(obj.realized_usd)
 
     @admin.display(description="active pledges", ordering="pledge_count")
-    def pledge_count(self, obj):
+    def pledge_count(self, obj: Any) -> int:
         return obj.pledge_count
 
 
@@ -55,15 +64,15 @@ class PledgeAmountColumnsMixin:
     """A pledge's amounts as money in read-only rows ("PKR 1,821,950,000", "US$6,500,000")."""
 
     @admin.display(description="amount")
-    def amount_display(self, pledge):
+    def amount_display(self, pledge: Any) -> str:
         return money(pledge.amount, pledge.currency)
 
     @admin.display(description="in US$")
-    def amount_usd_display(self, pledge):
+    def amount_usd_display(self, pledge: Any) -> str:
         return usd(pledge.amount_usd)
 
     @admin.display(description="realised")
-    def realized_usd_display(self, pledge):
+    def realized_usd_display(self, pledge: Any) -> str:
         return usd(pledge.realized_usd)
 
 
@@ -80,14 +89,14 @@ class RegistryImportExportAdmin(ImportExportModelAdmin):
     import_error_display = ("message",)
     import_template_name = "admin/registry/import.html"
 
-    def get_import_data_kwargs(self, **kwargs):
+    def get_import_data_kwargs(self, **kwargs: Any) -> dict[str, Any]:
         kwargs = super().get_import_data_kwargs(**kwargs)
         # The confirm step imports again for real; without this, rows that fail validation
         # only then would be skipped while the rest were kept.
         kwargs["rollback_on_validation_errors"] = True
         return kwargs
 
-    def process_result(self, result, request):
+    def process_result(self, result: Any, request: HttpRequest) -> HttpResponse:
         if result.has_errors() or result.has_validation_errors():
             invalid = len(result.invalid_rows) + len(result.row_errors())
             messages.error(
@@ -111,21 +120,21 @@ class ReadOnlyTabularInline(admin.TabularInline):
     show_change_link = True
     template = "admin/edit_inline/tabular_rows.html"
 
-    def has_add_permission(self, request, obj=None):
+    def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
     """Written by the system alone (the API, signals); staff look, never edit."""
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False

@@ -6,7 +6,7 @@ class CoreConfig(AppConfig):
     name = "core"
     verbose_name = "Registry core"
 
-    def ready(self):
+    def ready(self) -> None:
         from .middleware import mark_staff_sign_in
 
         user_logged_in.connect(mark_staff_sign_in, dispatch_uid="core.staff_idle_timeout")

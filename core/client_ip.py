@@ -13,9 +13,10 @@ The rule is Django REST framework's NUM_PROXIES rule, written once here so that 
 import ipaddress
 
 from django.conf import settings
+from django.http import HttpRequest
 
 
-def client_ip(request) -> str:
+def client_ip(request: HttpRequest) -> str:
     """The address of the client that sent `request`, through the trusted proxies."""
     remote = request.META.get("REMOTE_ADDR") or ""
     count = settings.TRUSTED_PROXY_COUNT

@@ -11,7 +11,9 @@ django-import-export's own IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT (4.4) removes
 """
 
 import re
+from typing import Any
 
+import tablib
 from import_export.formats import base_formats
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -20,7 +22,7 @@ FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 PLAIN_NUMBER = re.compile(r"[+-]?\d+(\.\d+)?([eE][+-]?\d+)?")
 
 
-def neutralise_formula(value):
+def neutralise_formula(value: Any) -> Any:
     """`value`, with a text that a spreadsheet would run as a formula made inert."""
     if (
         isinstance(value, str)
@@ -31,7 +33,7 @@ def neutralise_formula(value):
     return value
 
 
-def neutralised(dataset):
+def neutralised(dataset: tablib.Dataset) -> tablib.Dataset:
     """A copy of the tablib dataset with every formula-like text cell neutralised."""
     copy = dataset.__class__(headers=dataset.headers, title=dataset.title)
     for row in dataset:
@@ -40,7 +42,7 @@ def neutralised(dataset):
 
 
 class FormulaSafeMixin:
-    def export_data(self, dataset, **kwargs):
+    def export_data(self, dataset: tablib.Dataset, **kwargs: Any) -> Any:
         return super().export_data(neutralised(dataset), **kwargs)  # type: ignore[misc]  # mixin over a format class
 
 

@@ -10,6 +10,7 @@ docs/api.md states the rule for partners.
 
 import datetime
 from dataclasses import dataclass
+from typing import Any
 
 import django_filters
 from django import forms
@@ -35,7 +36,7 @@ class ExplodedCSVWidget(BaseCSVWidget):
     of the list with no sign that anything was dropped.
     """
 
-    def value_from_datadict(self, data, files, name):
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:
         values = data.getlist(name) if hasattr(data, "getlist") else None
         if values and len(values) > 1:
             return [item for value in values for item in value.split(",")]
@@ -51,7 +52,7 @@ class InFilter(django_filters.BaseInFilter):
 
     base_field_class = ExplodedCSVField
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         label = kwargs.get("label")
         kwargs.setdefault(
             "help_text",
@@ -66,7 +67,7 @@ class CharInFilter(InFilter, django_filters.CharFilter):
 
 
 class IdField(forms.IntegerField):
-    def __init__(self, **kwargs):
+    def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("min_value", 1)
         kwargs.setdefault("max_value", MAX_ID)
         super().__init__(**kwargs)
@@ -88,7 +89,7 @@ class ChoiceInFilter(InFilter, django_filters.ChoiceFilter):
 
 
 class MoneyFormField(forms.DecimalField):
-    def __init__(self, **kwargs):
+    def __init__(self, **kwargs: Any) -> None:
         # The widest money column is 18 digits; wider input can only be a mistake.
         kwargs.setdefault("max_digits", MONEY_SUM_MAX_DIGITS)
         kwargs.setdefault("decimal_places", MONEY_DECIMAL_PLACES)
@@ -117,7 +118,7 @@ class DateOrDateTimeField(forms.CharField):
         )
     }
 
-    def to_python(self, value):
+    def to_python(self, value: Any) -> Any:
         value = super().to_python(value)
         if value in self.empty_values:
             return None
@@ -170,7 +171,7 @@ class Param:
     method: str | None = None
 
 
-def _model_field(model, path):
+def _model_field(model: Any, path: str) -> Any:
     """The model field at the end of an ORM path (`company__sector__slug`), or None."""
     field = None
     for part in path.split("__"):
@@ -184,7 +185,7 @@ def _model_field(model, path):
     return field
 
 
-def _kind(field) -> str:
+def _kind(field: Any) -> str:
     if field.is_relation or isinstance(field, models.AutoField):
         return "id"
     if isinstance(field, models.SlugField):
@@ -222,7 +223,7 @@ _HELP_SUFFIX = {IN: " (any of)", GTE: " (at least)", LTE: " (at most)"}
 class OneValueEachForm(forms.Form):
     """Refuses a single-value parameter given twice rather than silently keeping the last."""
 
-    def clean(self):
+    def clean(self) -> dict[str, Any] | None:
         cleaned = super().clean()
         getlist = getattr(self.data, "getlist", None)
         if getlist is None:
@@ -262,7 +263,7 @@ class RegistryFilterSet(django_filters.FilterSet):
     created__lte = UpdatedSinceFilter(field_name="created", lookup_expr="lte")
 
     @classmethod
-    def get_filters(cls):
+    def get_filters(cls) -> dict[str, Any]:
         filters = {}
         declared = cls._meta.fields or {}
         if cls._meta.model is not None and not isinstance(declared, dict):
@@ -305,15 +306,25 @@ class RegistryFilterSet(django_filters.FilterSet):
             )
         return filters
 
-    def get_form_class(self):
+    def get_form_class(self) -> type[forms.Form]:
         form = super().get_form_class()
         return type(form.__name__, (OneValueEachForm, form), {})
 
-    def filter_updated_since(self, queryset, name, value):
+    def filter_updated_since(
+        self, queryset: models.QuerySet, name: str, value: datetime.datetime
+    ) -> models.QuerySet:
         """Rows whose own record changed; subclasses add changes that alter their figures."""
         return queryset.filter(updated__gte=value)
 
 
-def changed_since(model, since, *, outer_field, stamp="updated"):
+def changed_since(
+    model: type[models.Model],
+    since: datetime.datetime,
+    *,
+    outer_field: str,
+    stamp: str = "updated",
+) -> Exists:
     """Exists(a `model` row pointing at the outer row that changed at or after `since`)."""
-    return Exists(model.objects.filter(**{outer_field: OuterRef("pk"), f"{stamp}__gte": since}))
+    return Exists(
+        model._default_manager.filter(**{outer_field: OuterRef("pk"), f"{stamp}__gte": since})
+    )

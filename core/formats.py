@@ -2,8 +2,10 @@
 
 from decimal import Decimal
 
+Amount = Decimal | int | float | str | None
 
-def money(amount, currency: str = "USD", *, places: int = 0) -> str:
+
+def money(amount: Amount, currency: str = "USD", *, places: int = 0) -> str:
     """`2500000` → "US$2,500,000"; other currencies lead with their ISO code ("PKR 12,000").
 
     Whole units are enough for planning figures; pass `places=2` where cents matter. A missing
@@ -21,5 +23,5 @@ def money(amount, currency: str = "USD", *, places: int = 0) -> str:
     return f"{sign}{prefix}{figure}"
 
 
-def usd(amount, *, places: int = 0) -> str:
+def usd(amount: Amount, *, places: int = 0) -> str:
     return money(amount, "USD", places=places)

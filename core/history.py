@@ -2,8 +2,10 @@
 
 import datetime
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import DecimalField, Model
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.formats import date_format
 from simple_history.models import DeletedObject
@@ -20,7 +22,7 @@ class ReadableHistoryContextHelper(HistoricalRecordContextHelper):
     simply empty.
     """
 
-    def prepare_delta_change_value(self, change, value):
+    def prepare_delta_change_value(self, change: Any, value: Any) -> Any:
         value = super().prepare_delta_change_value(change, value)
         field = self.model._meta.get_field(change.field)
         if isinstance(value, DeletedObject):
@@ -45,5 +47,7 @@ class ReadableHistoryMixin:
 
     model: type[Model]  # set by the ModelAdmin it is mixed into
 
-    def get_historical_record_context_helper(self, request, historical_record):
+    def get_historical_record_context_helper(
+        self, request: HttpRequest, historical_record: Any
+    ) -> ReadableHistoryContextHelper:
         return ReadableHistoryContextHelper(self.model, historical_record)

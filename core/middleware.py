@@ -2,12 +2,14 @@
 
 import logging
 import time
+from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.core.exceptions import RequestDataTooBig
-from django.http import JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
 logger = logging.getLogger(__name__)
@@ -15,8 +17,10 @@ logger = logging.getLogger(__name__)
 API_PREFIX = "/api/"
 BODY_METHODS = {"POST", "PUT", "PATCH"}
 
+GetResponse = Callable[[HttpRequest], HttpResponse]
 
-def _too_large(request):
+
+def _too_large(request: HttpRequest) -> HttpResponse:
     limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
     detail = (
         f"The request body is larger than the {limit:,} bytes this service accepts. "
@@ -41,10 +45,10 @@ class RequestSizeLimitMiddleware:
     still work.
     """
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: GetResponse) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.method in BODY_METHODS and self._too_large(request):
             logger.info(
                 "Refused an oversized %s %s body (%s bytes declared).",
@@ -56,7 +60,7 @@ class RequestSizeLimitMiddleware:
         return self.get_response(request)
 
     @staticmethod
-    def _too_large(request) -> bool:
+    def _too_large(request: HttpRequest) -> bool:
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
         if limit is None:
             return False
@@ -78,7 +82,7 @@ class RequestSizeLimitMiddleware:
 STAFF_ACTIVITY_KEY = "staff_last_activity"
 
 
-def mark_staff_sign_in(sender, request, user, **kwargs):
+def mark_staff_sign_in(sender: Any, request: HttpRequest, user: Any, **kwargs: Any) -> None:
     """Start a staff session's idle clock at sign-in (the user_logged_in signal).
 
     The session is saved with the sign-in anyway, so the first pages need no extra write.
@@ -99,10 +103,10 @@ class StaffIdleTimeoutMiddleware:
     # the session on every request.
     REFRESH_SECONDS = 60
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: GetResponse) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         timeout = settings.STAFF_IDLE_TIMEOUT_MINUTES * 60
         user = getattr(request, "user", None)
         if timeout > 0 and user is not None and user.is_authenticated and user.is_staff:

@@ -49,7 +49,7 @@ class RegistryResource(resources.ModelResource):
     # Computed columns a file may carry (an export read back in) but never sets.
     export_only: tuple[str, ...] = ()
 
-    def get_user_visible_fields(self):
+    def get_user_visible_fields(self) -> list[Any]:
         """The columns the Import page lists as importable: export-only ones left out."""
         return [
             field

@@ -8,9 +8,12 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import NoReverseMatch, reverse
 
+from companies.models import InterestRegistration
 from enterprises.choices import LicenceEventKind, ReturnStatus
 from enterprises.models import AnnualReturn, Enterprise, LicenceEvent, Plot
+from investments.models import Pledge
 from partners.models import PartnerKey
+from zones.models import ZoneStatusChange
 
 from . import outbox, urlguard
 from .choices import REGISTRATION_STATUS_EVENTS, NotificationEvent, WebhookEventType
@@ -19,7 +22,7 @@ from .models import Notification, WebhookDelivery, WebhookEndpoint
 notify = outbox.notify
 
 
-def _registration_context(registration) -> dict[str, Any]:
+def _registration_context(registration: InterestRegistration) -> dict[str, Any]:
     site = settings.SITE_URL.rstrip("/")
     try:
         admin_path = reverse("admin:companies_interestregistration_change", args=[registration.pk])
@@ -34,7 +37,7 @@ def _registration_context(registration) -> dict[str, Any]:
 
 
 @transaction.atomic
-def registration_received_notify(*, registration) -> list[Notification]:
+def registration_received_notify(*, registration: InterestRegistration) -> list[Notification]:
     """Acknowledge a new registration to its contact, and tell staff it has arrived.
 
     The contact's address is not verified, so the acknowledgement carries nothing the
@@ -43,11 +46,12 @@ def registration_received_notify(*, registration) -> list[Notification]:
     """
     context = _registration_context(registration)
     sent = []
-    if registration.contact_id and registration.contact.email:
+    contact = registration.contact
+    if contact is not None and contact.email:
         sent += notify(
             NotificationEvent.REGISTRATION_RECEIVED,
             registration,
-            [registration.contact.email],
+            [contact.email],
             context=context,
         )
     sent += notify(
@@ -61,7 +65,7 @@ def registration_received_notify(*, registration) -> list[Notification]:
 
 @transaction.atomic
 def registration_status_changed_notify(
-    *, registration, previous_status: str, note: str = ""
+    *, registration: InterestRegistration, previous_status: str, note: str = ""
 ) -> list[Notification]:
     """Tell the contact of a review step that concerns them, and partners of the new status."""
     outbox.publish(
@@ -76,13 +80,14 @@ def registration_status_changed_notify(
         },
     )
     event = REGISTRATION_STATUS_EVENTS.get(str(registration.status))
-    if event is None or not (registration.contact_id and registration.contact.email):
+    contact = registration.contact
+    if event is None or contact is None or not contact.email:
         return []
     context = {**_registration_context(registration), "note": note}
-    return notify(event, registration, [registration.contact.email], context=context)
+    return notify(event, registration, [contact.email], context=context)
 
 
-def zone_status_changed_publish(*, change) -> list[WebhookDelivery]:
+def zone_status_changed_publish(*, change: ZoneStatusChange) -> list[WebhookDelivery]:
     """Tell partners that a zone moved to a new step of its rollout."""
     return outbox.publish(
         WebhookEventType.ZONE_STATUS_CHANGED,
@@ -95,7 +100,7 @@ def zone_status_changed_publish(*, change) -> list[WebhookDelivery]:
     )
 
 
-def pledge_changed_publish(*, pledge, deleted: bool = False) -> list[WebhookDelivery]:
+def pledge_changed_publish(*, pledge: Pledge, deleted: bool = False) -> list[WebhookDelivery]:
     """Tell partners a pledge's new state (or that it is gone)."""
     return outbox.publish(
         WebhookEventType.PLEDGE_CHANGED,

@@ -1,5 +1,7 @@
 """Template filters for the admin templates: amounts (`{{ value|usd }}`) and labels."""
 
+from typing import Any
+
 from django import template
 from django.contrib.admin.utils import get_fields_from_path
 from django.utils.text import capfirst
@@ -11,17 +13,17 @@ register = template.Library()
 
 
 @register.filter
-def usd(amount):
+def usd(amount: Any) -> str:
     return format_usd(amount)
 
 
 @register.filter
-def money(amount, currency="USD"):
+def money(amount: Any, currency: str = "USD") -> str:
     return format_money(amount, currency)
 
 
 @register.filter
-def drilldown_label(changelist):
+def drilldown_label(changelist: Any) -> str:
     """What a changelist's date drill-down drills into: "Target opening date"."""
     field = get_fields_from_path(changelist.model, changelist.date_hierarchy)[-1]
-    return capfirst(field.verbose_name)
+    return str(capfirst(field.verbose_name))
