@@ -87,6 +87,9 @@ def postprocess_for_openapi_30(result, generator, request, public):
     - Every field of a response component is `required`: the API always returns it (with
       null or "" when empty), and generated clients otherwise type it as optional. A page's
       `count` is the exception: keyset (`cursor=`) pages leave it out.
+    - An optional query parameter sent empty (`?updated_since=`, as HTML forms and some clients
+      send an unset field) means "not given", so the document says `allowEmptyValue` rather
+      than let a client believe an empty value is refused.
     """
     schemas = result.get("components", {}).get("schemas", {})
     for name, component in schemas.items():
@@ -97,6 +100,13 @@ def postprocess_for_openapi_30(result, generator, request, public):
             if name.startswith("Paginated"):
                 always.discard("count")
             component["required"] = sorted(always)
+    for operations in result.get("paths", {}).values():
+        for method, operation in operations.items():
+            if method != "get":
+                continue
+            for parameter in operation.get("parameters", ()):
+                if parameter.get("in") == "query" and not parameter.get("required"):
+                    parameter["allowEmptyValue"] = True
     _rewrite_for_openapi_30(result)
     return result
 

@@ -84,6 +84,20 @@ class IdInFilter(InFilter, IdFilter):
     """Ids: `?zone_id__in=3,7`."""
 
 
+class _BlankTolerantMultipleChoiceField(django_filters.fields.MultipleChoiceField):
+    def clean(self, value: Any) -> Any:
+        return super().clean([choice for choice in value or () if choice != ""])
+
+
+class RepeatableChoiceFilter(django_filters.MultipleChoiceFilter):
+    """Choices given by repeating the parameter (`status=a&status=b`), as checkboxes send them.
+
+    An empty value (`status=`) is "not given", as for every other parameter of the API.
+    """
+
+    field_class = _BlankTolerantMultipleChoiceField
+
+
 class ChoiceInFilter(InFilter, django_filters.ChoiceFilter):
     """Choice values, each checked against the choices."""
 

@@ -3,7 +3,15 @@
 import django_filters
 from django.db.models import Exists, OuterRef, Q
 
-from core.filtersets import EXACT, IN, RANGE, Param, RegistryFilterSet, changed_since
+from core.filtersets import (
+    EXACT,
+    IN,
+    RANGE,
+    Param,
+    RegistryFilterSet,
+    RepeatableChoiceFilter,
+    changed_since,
+)
 from investments.models import Disbursement, Pledge
 from investments.selectors import zones_with_pledge_totals
 
@@ -16,7 +24,7 @@ class ZoneFilterSet(RegistryFilterSet):
 
     q = django_filters.CharFilter(method="search", label="Search")
     # Repeatable (`status=a&status=b`): the public catalogue's status checkboxes send it so.
-    status = django_filters.MultipleChoiceFilter(field_name="status", choices=ZoneStatus.choices)
+    status = RepeatableChoiceFilter(field_name="status", choices=ZoneStatus.choices)
 
     class Meta:
         model = Zone

@@ -92,7 +92,8 @@ class InterestRegistrationViewSet(
         parameters=[
             OpenApiParameter(
                 HEADER,
-                OpenApiTypes.STR,
+                # Blank or all-space keys are refused (api.idempotency); the schema says so.
+                {"type": "string", "minLength": 1, "maxLength": 255, "pattern": r"\S"},
                 OpenApiParameter.HEADER,
                 required=True,
                 description="A unique value per submission, e.g. a UUID (at most 255 chars).",

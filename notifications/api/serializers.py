@@ -10,6 +10,7 @@ class WebhookEndpointSerializer(serializers.ModelSerializer):
     event_types = serializers.ListField(
         child=serializers.ChoiceField(choices=WebhookEventType.choices),
         allow_empty=False,
+        min_length=1,  # so the schema says minItems: 1, as allow_empty alone does not
         max_length=len(WebhookEventType.values),
         help_text="The events to receive: " + ", ".join(WebhookEventType.values) + ".",
     )

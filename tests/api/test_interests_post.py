@@ -126,6 +126,14 @@ def test_missing_idempotency_key_is_a_400_that_says_why(partner_client, body):
     assert not InterestRegistration.objects.exists()
 
 
+@pytest.mark.parametrize("key", ["", "   ", "\t"])
+def test_a_blank_idempotency_key_counts_as_missing(partner_client, body, key):
+    response = post(partner_client, body, key=key)
+    assert response.status_code == 400
+    assert "Idempotency-Key" in response.json()["errors"]
+    assert not InterestRegistration.objects.exists()
+
+
 def test_overlong_idempotency_key_is_a_400(partner_client, body):
     response = post(partner_client, body, key="x" * 256)
     assert response.status_code == 400
