@@ -378,6 +378,12 @@ WEBHOOK_RETRY_DELAYS = [
     int(s) for s in env_list("WEBHOOK_RETRY_DELAYS", ["5", "300", "1800", "7200", "18000", "36000"])
 ]
 WEBHOOK_MAX_AGE_SECONDS = int(os.environ.get("WEBHOOK_MAX_AGE_SECONDS", "86400"))
+# Admin imports and exports of more rows than these run on a worker, with their progress on a
+# page of their own (core.bulk); smaller ones stay in the request, as quick as before.
+BULK_IMPORT_ROWS = int(os.environ.get("BULK_IMPORT_ROWS", "2000"))
+BULK_EXPORT_ROWS = int(os.environ.get("BULK_EXPORT_ROWS", "5000"))
+# Finished jobs, with their files, are deleted after this many days.
+BULK_JOB_KEEP_DAYS = int(os.environ.get("BULK_JOB_KEEP_DAYS", "7"))
 WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("WEBHOOK_TIMEOUT_SECONDS", "10"))
 # Tests run a receiver on 127.0.0.1; production never delivers to loopback or private
 # addresses, and only over https.
