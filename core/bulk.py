@@ -28,7 +28,7 @@ from django_tasks import task
 from import_export.signals import post_export, post_import
 from simple_history.models import HistoricalRecords
 
-from .choices import FINISHED_STATUSES, BulkJobKind, BulkJobStatus
+from .choices import FINISHED_STATUSES, WORKING_STATUSES, BulkJobKind, BulkJobStatus
 from .models import BulkJob
 
 if TYPE_CHECKING:
@@ -38,6 +38,15 @@ logger = logging.getLogger(__name__)
 
 # The job's page lists this many bad rows; the count says how many there were in all.
 MAX_LISTED_ERRORS = 500
+
+ABANDONED_MESSAGE = (
+    "The worker stopped without finishing this job (it was restarted or killed), so nothing "
+    "was kept. Start it again from the list."
+)
+
+
+class JobAbandoned(Exception):
+    """The job was given up as abandoned while this worker was still on it."""
 
 
 def dotted_path(cls: type) -> str:
@@ -135,10 +144,13 @@ def run(job_id: int) -> str:
             _export(job)
         else:
             _import(job, dry_run=job.confirmed is None)
+    except JobAbandoned:
+        logger.warning("Background %s %s was given up before it finished", job.kind, job.pk)
     except Exception as exc:
         # The job's page is where its owner looks; the log has the traceback for us.
         logger.exception("Background %s %s failed", job.kind, job.pk)
-        _finish(job, BulkJobStatus.FAILED, message=f"The worker stopped: {exc}")
+        _finish(job, BulkJobStatus.FAILED, source=b"", message=f"The worker stopped: {exc}")
+    fail_abandoned()
     _forget_old_jobs()
     return BulkJob.objects.values_list("status", flat=True).get(pk=job.pk)
 
@@ -155,15 +167,32 @@ def _claim(job_id: int) -> BulkJob | None:
         working = BulkJobStatus.APPLYING
     started = timezone.now()
     if not BulkJob.objects.filter(pk=job_id, status=BulkJobStatus.QUEUED).update(
-        status=working, started=started
+        status=working, started=started, heartbeat=started
     ):
         return None  # another worker took it between the read and the update
     job.status, job.started = working, started
     return job
 
 
-def _finish(job: BulkJob, status: str, **fields: Any) -> None:
-    BulkJob.objects.filter(pk=job.pk).update(status=status, finished=timezone.now(), **fields)
+def _finish(job: BulkJob, status: str, **fields: Any) -> bool:
+    """Move the job on from the stage this worker claimed; False when it was given up meanwhile."""
+    if status in FINISHED_STATUSES:
+        fields["finished"] = timezone.now()
+    return bool(
+        BulkJob.objects.filter(pk=job.pk, status=job.status).update(status=status, **fields)
+    )
+
+
+def fail_abandoned() -> int:
+    """Fail the jobs whose worker died mid-way; how many there were.
+
+    A worker killed during a check or an import takes its transaction with it, so nothing of
+    the file was kept and the job can say so. Run by every worker and by `send_reminders`.
+    """
+    cutoff = timezone.now() - datetime.timedelta(minutes=settings.BULK_JOB_STALE_MINUTES)
+    return BulkJob.objects.filter(status__in=WORKING_STATUSES, heartbeat__lt=cutoff).update(
+        status=BulkJobStatus.FAILED, finished=timezone.now(), source=b"", message=ABANDONED_MESSAGE
+    )
 
 
 def _forget_old_jobs() -> None:
@@ -195,8 +224,8 @@ class ProgressReporter:
         if self.side_connection is not None and self.done % self.every == 0:
             with self.side_connection.cursor() as cursor:
                 cursor.execute(
-                    "UPDATE core_bulkjob SET rows_done = %s WHERE id = %s",
-                    [min(self.done, self.limit), self.job_id],
+                    "UPDATE core_bulkjob SET rows_done = %s, heartbeat = %s WHERE id = %s",
+                    [min(self.done, self.limit), timezone.now(), self.job_id],
                 )
 
     def close(self) -> None:
@@ -237,43 +266,49 @@ def _import(job: BulkJob, *, dry_run: bool) -> None:
     resource = reporting(import_string(job.resource_path), progress.tick)()
     previous_request = getattr(HistoricalRecords.context, "request", None)
     HistoricalRecords.context.request = _as_user(job.user)
-    try:
-        result = resource.import_data(
-            dataset,
-            dry_run=dry_run,
-            raise_errors=False,
-            use_transactions=True,
-            rollback_on_validation_errors=True,
-            retain_instance_in_row_result=not dry_run,
-            file_name=job.file_name,
-            user=job.user,
-        )
-    finally:
-        HistoricalRecords.context.request = previous_request
-        progress.close()
-    errors = _row_errors(result)
-    totals = {kind: count for kind, count in result.totals.items() if count}
-    if errors:
-        _finish(
-            job,
-            BulkJobStatus.REFUSED,
-            errors=errors[:MAX_LISTED_ERRORS],
-            error_count=len(errors),
-            totals=totals,
-            source=b"",
-            rows_done=job.rows_total,
-        )
-    elif dry_run:
-        BulkJob.objects.filter(pk=job.pk).update(
-            status=BulkJobStatus.READY, totals=totals, rows_done=job.rows_total
-        )
-    else:
+    # The job's outcome is written in the import's own transaction: a job given up as abandoned
+    # meanwhile (its owner told that nothing was kept) rolls the import back.
+    with transaction.atomic():
+        try:
+            result = resource.import_data(
+                dataset,
+                dry_run=dry_run,
+                raise_errors=False,
+                use_transactions=True,
+                rollback_on_validation_errors=True,
+                retain_instance_in_row_result=not dry_run,
+                file_name=job.file_name,
+                user=job.user,
+            )
+        finally:
+            HistoricalRecords.context.request = previous_request
+            progress.close()
+        errors = _row_errors(result)
+        totals = {kind: count for kind, count in result.totals.items() if count}
         model = job.content_type.model_class()
-        model_admin = _admin_for(model)
-        if model_admin is not None:
-            model_admin.generate_log_entries(result, _as_user(job.user))
+        if errors:
+            moved = _finish(
+                job,
+                BulkJobStatus.REFUSED,
+                errors=errors[:MAX_LISTED_ERRORS],
+                error_count=len(errors),
+                totals=totals,
+                source=b"",
+                rows_done=job.rows_total,
+            )
+        elif dry_run:
+            moved = _finish(job, BulkJobStatus.READY, totals=totals, rows_done=job.rows_total)
+        else:
+            model_admin = _admin_for(model)
+            if model_admin is not None:
+                model_admin.generate_log_entries(result, _as_user(job.user))
+            moved = _finish(
+                job, BulkJobStatus.DONE, totals=totals, source=b"", rows_done=job.rows_total
+            )
+        if not moved:
+            raise JobAbandoned
+    if not dry_run and not errors:
         post_import.send(sender=None, model=model)
-        _finish(job, BulkJobStatus.DONE, totals=totals, source=b"", rows_done=job.rows_total)
 
 
 def _row_errors(result: Any) -> list[dict[str, Any]]:
@@ -310,15 +345,16 @@ def _export(job: BulkJob) -> None:
     content = file_format.export_data(dataset)
     if isinstance(content, str):
         content = content.encode("utf-8")
-    post_export.send(sender=None, model=model)
-    _finish(
+    if not _finish(
         job,
         BulkJobStatus.DONE,
         result_file=content,
         source=b"",
         rows_total=len(dataset),
         rows_done=len(dataset),
-    )
+    ):
+        raise JobAbandoned
+    post_export.send(sender=None, model=model)
 
 
 def _admin_for(model: type[Model] | None) -> Any:

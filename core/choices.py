@@ -28,6 +28,8 @@ ACTIVE_STATUSES = (
     BulkJobStatus.APPLYING,
     BulkJobStatus.EXPORTING,
 )
+# A worker has claimed the job and is running it.
+WORKING_STATUSES = (BulkJobStatus.CHECKING, BulkJobStatus.APPLYING, BulkJobStatus.EXPORTING)
 FINISHED_STATUSES = (
     BulkJobStatus.DONE,
     BulkJobStatus.REFUSED,

@@ -51,6 +51,9 @@ class BulkJob(models.Model):
     message = models.TextField(blank=True)
     created = models.DateTimeField(auto_now_add=True, db_index=True)
     started = models.DateTimeField(null=True, blank=True)
+    # When the worker last showed it was alive: its claim, then each progress write. A job whose
+    # heartbeat is older than BULK_JOB_STALE_MINUTES lost its worker (fail_abandoned).
+    heartbeat = models.DateTimeField(null=True, blank=True)
     confirmed = models.DateTimeField(null=True, blank=True)
     finished = models.DateTimeField(null=True, blank=True)
 

@@ -384,6 +384,8 @@ BULK_IMPORT_ROWS = int(os.environ.get("BULK_IMPORT_ROWS", "2000"))
 BULK_EXPORT_ROWS = int(os.environ.get("BULK_EXPORT_ROWS", "5000"))
 # Finished jobs, with their files, are deleted after this many days.
 BULK_JOB_KEEP_DAYS = int(os.environ.get("BULK_JOB_KEEP_DAYS", "7"))
+# A running job that has shown no progress for this long lost its worker and is failed.
+BULK_JOB_STALE_MINUTES = int(os.environ.get("BULK_JOB_STALE_MINUTES", "60"))
 WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("WEBHOOK_TIMEOUT_SECONDS", "10"))
 # Tests run a receiver on 127.0.0.1; production never delivers to loopback or private
 # addresses, and only over https.

@@ -62,6 +62,7 @@ class Migration(migrations.Migration):
                 ("message", models.TextField(blank=True)),
                 ("created", models.DateTimeField(auto_now_add=True, db_index=True)),
                 ("started", models.DateTimeField(blank=True, null=True)),
+                ("heartbeat", models.DateTimeField(blank=True, null=True)),
                 ("confirmed", models.DateTimeField(blank=True, null=True)),
                 ("finished", models.DateTimeField(blank=True, null=True)),
                 (

@@ -15,6 +15,7 @@ from django import forms
 from django.contrib.admin.models import LogEntry
 from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.db import connection, connections
 from django.urls import reverse
 from django.utils import timezone
@@ -235,6 +236,71 @@ def test_finished_jobs_are_forgotten_after_the_keeping_period(
     upload_zones(client, ZONE_HEADER + zone_rows(3), name="new.csv")
     run_tasks()
     assert list(BulkJob.objects.values_list("file_name", flat=True)) == ["new.csv"]
+
+
+def _confirmed_job(client, user, run_tasks):
+    client.force_login(user)
+    upload_zones(client, ZONE_HEADER + zone_rows(3))
+    run_tasks()
+    job = BulkJob.objects.get(status=BulkJobStatus.READY)
+    client.post(action(job, "confirm"))
+    return job
+
+
+def test_a_job_whose_worker_died_is_failed_by_send_reminders(
+    settings, client, data_entry_user, developer, run_tasks
+):
+    settings.BULK_JOB_STALE_MINUTES = 60
+    job = _confirmed_job(client, data_entry_user, run_tasks)
+    assert bulk._claim(job.pk).status == BulkJobStatus.APPLYING  # a worker took it, then died
+    out = io.StringIO()
+    call_command("send_reminders", stdout=out)
+    job.refresh_from_db()
+    assert job.status == BulkJobStatus.APPLYING  # a live worker's job is left alone
+    assert "lost their worker" not in out.getvalue()
+
+    BulkJob.objects.filter(pk=job.pk).update(
+        heartbeat=timezone.now() - datetime.timedelta(minutes=61)
+    )
+    call_command("send_reminders", stdout=out)
+    job.refresh_from_db()
+    assert (job.status, job.message) == (BulkJobStatus.FAILED, bulk.ABANDONED_MESSAGE)
+    assert job.finished is not None and bytes(job.source) == b""
+    assert "1 background import(s)/export(s) lost their worker." in out.getvalue()
+    page = client.get(job_page(job)).content.decode()
+    assert "nothing was kept" in page and 'http-equiv="refresh"' not in page
+    # The task, run late, finds the job no longer waiting.
+    assert bulk.run(job.pk) == "not waiting"
+    assert not Zone.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="SQLite has one writer: nobody can fail it mid-way"
+)
+def test_an_import_given_up_while_its_worker_still_runs_keeps_nothing(
+    monkeypatch, client, data_entry_user, developer, run_tasks
+):
+    job = _confirmed_job(client, data_entry_user, run_tasks)
+    original_tick = bulk.ProgressReporter.tick
+
+    def tick_then_give_up(reporter):
+        original_tick(reporter)
+        if reporter.done == 2:
+            # What fail_abandoned does from cron while this worker is slow, not dead.
+            other = connections.create_connection("default")
+            try:
+                with other.cursor() as cursor:
+                    cursor.execute(
+                        "UPDATE core_bulkjob SET status = 'failed' WHERE id = %s", [job.pk]
+                    )
+            finally:
+                other.close()
+
+    monkeypatch.setattr(bulk.ProgressReporter, "tick", tick_then_give_up)
+    assert bulk.run(job.pk) == BulkJobStatus.FAILED
+    assert not Zone.objects.exists()  # its owner was told nothing was kept
+    assert not LogEntry.objects.exists()
 
 
 # --- exports ------------------------------------------------------------------------------

@@ -3,6 +3,7 @@ import datetime
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
+from core.bulk import fail_abandoned
 from enterprises.services import returns_open_due
 from notifications.outbox import requeue_stalled
 from notifications.reminders import reminders_send
@@ -12,7 +13,8 @@ class Command(BaseCommand):
     help = (
         "Open the annual returns of the fiscal year that ended, queue the reminders due today "
         "(licences expiring or expired, returns due or overdue) and re-queue emails and "
-        "webhooks whose task was lost. Safe to run as often as you like."
+        "webhooks whose task was lost, and fail background imports and exports whose worker died. "
+        "Safe to run as often as you like."
     )
 
     def add_arguments(self, parser):
@@ -33,3 +35,6 @@ class Command(BaseCommand):
             self.stdout.write(f"{event}: {count}")
         requeued = requeue_stalled()
         self.stdout.write(f"{total} reminder(s) queued for {today:%Y-%m-%d}; {requeued} re-queued.")
+        abandoned = fail_abandoned()
+        if abandoned:
+            self.stdout.write(f"{abandoned} background import(s)/export(s) lost their worker.")
