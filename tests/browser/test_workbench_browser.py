@@ -244,3 +244,36 @@ def test_kek_zone_list_imports_from_the_browser_with_a_preview(
     page.click("input[name=confirm]")
     page.wait_for_selector(".messagelist .success")
     assert Zone.objects.filter(country="ID").count() == 25
+
+
+@pytest.mark.browser
+def test_a_large_import_runs_on_the_worker_with_its_own_page(
+    settings, transactional_db, live_server, page, screenshot, run_tasks
+):
+    settings.BULK_IMPORT_ROWS = 10  # the KEK file's 25 rows count as large
+    user_in_role("Data entry", "clerk", password=PASSWORD)
+    log_in(page, "clerk")
+    page.goto("/admin/zones/zone/import/")
+    page.set_input_files("#id_import_file", str(KEK_FILE))
+    page.select_option("#id_format", label="csv")
+    page.click("input[type=submit]")
+    page.wait_for_selector(".registry-job-status")
+    job_url = page.url
+    assert "Waiting for a worker" in page.locator(".registry-job-status").inner_text()
+    assert page.locator("label[for=job-progress]").inner_text() == "0 of 25 rows"
+    screenshot(page, "workbench-bulk-import-queued")
+
+    run_tasks()  # the check
+    check_page(page, screenshot, job_url, "bulk-import-checked")
+    page.set_viewport_size({"width": 1366, "height": 900})
+    page.goto(job_url)
+    assert "25" in page.locator(".registry-job-totals").inner_text()
+    assert not Zone.objects.exists()
+    page.click("input[value='Confirm import']")
+    page.wait_for_selector(".registry-job-status")
+    run_tasks()  # the import
+    page.goto(job_url)
+    assert page.locator(".registry-job-status").inner_text() == "Done"
+    check_page(page, screenshot, job_url, "bulk-import-done")
+    check_page(page, screenshot, "/admin/core/bulkjob/", "bulk-job-list")
+    assert Zone.objects.filter(country="ID").count() == 25
