@@ -7,6 +7,8 @@ class CoreConfig(AppConfig):
     verbose_name = "Registry core"
 
     def ready(self) -> None:
+        from . import datacache
         from .middleware import mark_staff_sign_in
 
+        datacache.connect()
         user_logged_in.connect(mark_staff_sign_in, dispatch_uid="core.staff_idle_timeout")

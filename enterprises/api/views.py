@@ -5,6 +5,7 @@ from rest_framework.response import Response
 
 from api.exceptions import ErrorSerializer
 from api.permissions import IsPartnerOrStaff, is_staff
+from core.datacache import cached
 from enterprises.filtersets import EnterpriseFilterSet, PlotFilterSet
 from enterprises.models import Enterprise, Plot
 from programme.api.serializers import ReportQuerySerializer
@@ -75,11 +76,14 @@ class PerformanceReportView(ReportView):
     def get(self, request, *args, **kwargs):
         query = PerformanceQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        report = performance_report(
-            query.to_filters(),
-            as_of=query.validated_data.get("as_of"),
-            # Staff see every figure; partners and the public only safe aggregates.
-            disclosure_control=not is_staff(request),
+        filters = query.to_filters()
+        as_of = query.validated_data.get("as_of")
+        # Staff see every figure; partners and the public only safe aggregates.
+        disclosure_control = not is_staff(request)
+        report = cached(
+            "report.performance",
+            (filters, as_of, disclosure_control),
+            lambda: performance_report(filters, as_of=as_of, disclosure_control=disclosure_control),
         )
         response = Response(self.body_serializer_class(report).data)
         if request.accepted_renderer.format == "csv":

@@ -8,6 +8,7 @@ from rest_framework.views import APIView
 
 from api.exceptions import ErrorSerializer
 from api.renderers import ReportCSVRenderer
+from core.datacache import cached
 from programme import reports
 
 from .serializers import (
@@ -29,7 +30,9 @@ class ReportView(APIView):
     def get(self, request, *args, **kwargs):
         query = ReportQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        body = self.body_serializer_class(self.report(query.to_filters())).data
+        filters = query.to_filters()
+        report = cached(f"report.{self.report.__name__}", filters, lambda: self.report(filters))
+        body = self.body_serializer_class(report).data
         response = Response(body)
         if request.accepted_renderer.format == ReportCSVRenderer.format:
             response["Content-Disposition"] = f'attachment; filename="{self.csv_filename}"'
