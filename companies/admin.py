@@ -376,6 +376,8 @@ class InterestRegistrationAdmin(
         "submitted_company_name",
         "submitted_contact_name",
         "submitted_contact_phone",
+        "consented_at",
+        "contact_data_purged_at",
         "created",
         "updated",
     )
@@ -399,6 +401,7 @@ class InterestRegistrationAdmin(
                     ("submitted_by", "assigned_to"),
                     ("recommended_by", "recommended_at"),
                     ("reviewer", "reviewed_at"),
+                    ("consented_at", "contact_data_purged_at"),
                     ("created", "updated"),
                 )
             },

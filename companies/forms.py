@@ -13,6 +13,7 @@ from django import forms
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
+from django.utils import timezone
 from django.utils.crypto import get_random_string
 from django_countries import countries
 
@@ -208,6 +209,17 @@ class InterestRegistrationForm(forms.Form):
         # The browser's own bound; the service decides (companies.rules).
         widget=forms.Textarea(attrs={"rows": 5, "maxlength": rules.MAX_MESSAGE_LENGTH}),
     )
+    # Explicit, unticked by default: the label links to the privacy notice (register.html).
+    consent = forms.BooleanField(
+        # The summary's words; the page's label says more and links the notice.
+        label="Consent",
+        help_text="The privacy notice says what we collect, why, who sees it and how long we "
+        "keep it.",
+        error_messages={
+            "required": "Tick the box to agree to the privacy notice, or we cannot take "
+            "your registration."
+        },
+    )
     # Honeypot: hidden from people by CSS, but form-filling bots complete every field.
     homepage = forms.CharField(
         label="Leave this field empty",
@@ -221,6 +233,7 @@ class InterestRegistrationForm(forms.Form):
         ("About your company", ("company_name", "origin", "country", "sector", "website")),
         ("Who we should contact", ("contact_name", "contact_email", "contact_phone")),
         ("Your interest", ("zones", "planned_investment_usd", "planned_jobs", "message")),
+        ("Your consent", ("consent",)),
     )
 
     def __init__(self, *args, **kwargs):
@@ -294,6 +307,7 @@ class InterestRegistrationForm(forms.Form):
             "planned_investment_usd": data["planned_investment_usd"],
             "planned_jobs": data["planned_jobs"],
             "message": data["message"],
+            "consented_at": timezone.now(),
         }
 
     def visible_fieldsets(self):

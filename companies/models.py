@@ -185,6 +185,11 @@ class InterestRegistration(TimeStampedModel):
         related_name="recommended_registrations",
     )
     recommended_at = models.DateTimeField(null=True, blank=True)
+    # When the applicant ticked the privacy notice's consent on the public form (other
+    # channels: the partner or staff holds the consent, so it stays empty).
+    consented_at = models.DateTimeField(null=True, blank=True)
+    # When contact_data_purge() removed the personal data, so staff see why it is empty.
+    contact_data_purged_at = models.DateTimeField(null=True, blank=True)
 
     objects = InterestRegistrationQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["updated", "status_token"])

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from zones.models import Sector
@@ -138,6 +142,7 @@ def registration_submit(
     target_date: datetime.date | None = None,
     message: str = "",
     submitted_by: User | None = None,
+    consented_at: datetime.datetime | None = None,
 ) -> InterestRegistration:
     """Register a company's interest in zones: company, contact and registration in one go.
 
@@ -145,6 +150,7 @@ def registration_submit(
     contact by their details (a company is matched by its normalised name, a contact by email
     within it); staff entering a registration in the admin pick an existing `company` and
     optionally `contact`. companies.rules decides what a registration may contain.
+    `consented_at` is when the applicant agreed to the privacy notice (the web form asks).
     """
     zones = list(zones)
     registration_check(
@@ -181,6 +187,7 @@ def registration_submit(
         target_date=target_date,
         message=message,
         submitted_by=submitted_by,
+        consented_at=consented_at,
         **submitted,
     )
     registration.full_clean(exclude=["zones"])
@@ -364,3 +371,84 @@ def interaction_record(
     interaction.full_clean()
     interaction.save()
     return interaction
+
+
+# Registrations whose contact data the retention period applies to: the applicant is done
+# with the authority, so nothing is left to reply about.
+CLOSED_STATUSES = (RegistrationStatus.DECLINED, RegistrationStatus.WITHDRAWN)
+
+
+@dataclass(frozen=True)
+class ContactPurgeResult:
+    """What contact_data_purge() removed (or, in a dry run, would remove)."""
+
+    registrations: int
+    contacts_deleted: int
+    contacts_kept: int
+    history_rows: int
+    cutoff: datetime.datetime
+
+
+@transaction.atomic
+def contact_data_purge(
+    *,
+    retention_days: int | None = None,
+    now: datetime.datetime | None = None,
+    dry_run: bool = False,
+) -> ContactPurgeResult:
+    """Remove the personal data of registrations declined or withdrawn over the retention ago.
+
+    A registration is closed when its decision was recorded (`reviewed_at`; registrations
+    imported already closed fall back to their last change). For each one, what the applicant
+    typed about themselves (name, phone, message) is blanked on the registration and on every
+    one of its history rows, and its contact (name, email, phone) is deleted unless another
+    registration that is not closed-and-expired still uses it. Company details, zones and the
+    review log stay: they are the authority's record of the decision, not personal data.
+    The update bypasses save(), so the purge itself writes no new history row holding the data.
+    """
+    days = settings.CONTACT_RETENTION_DAYS if retention_days is None else retention_days
+    if days < 0:
+        raise ValidationError(
+            f"The retention period must be zero or more days, not {days}.", code="negative"
+        )
+    now = now or timezone.now()
+    cutoff = now - datetime.timedelta(days=days)
+    expired = Q(status__in=CLOSED_STATUSES, closed_at__lte=cutoff)
+    registrations = InterestRegistration.objects.annotate(
+        closed_at=Coalesce("reviewed_at", "updated")
+    )
+    # Locked so that a review step cannot reopen a registration halfway through the purge.
+    due_ids = list(
+        registrations.filter(expired, contact_data_purged_at__isnull=True)
+        .select_for_update()
+        .values_list("pk", flat=True)
+    )
+    contact_ids = set(
+        InterestRegistration.objects.filter(pk__in=due_ids, contact__isnull=False).values_list(
+            "contact_id", flat=True
+        )
+    )
+    still_used = set(
+        registrations.filter(contact_id__in=contact_ids)
+        .exclude(expired)
+        .values_list("contact_id", flat=True)
+    )
+    deletable = contact_ids - still_used
+    history = InterestRegistration.history.filter(id__in=due_ids)
+    history_rows = history.count()
+    if not dry_run:
+        blank = {"submitted_contact_name": "", "submitted_contact_phone": "", "message": ""}
+        history.update(**blank)
+        InterestRegistration.history.filter(contact_id__in=deletable).update(contact=None)
+        InterestRegistration.objects.filter(pk__in=due_ids).update(
+            **blank, contact_data_purged_at=now
+        )
+        # Deleting sets the registrations' contact to NULL (on_delete=SET_NULL).
+        Contact.objects.filter(pk__in=deletable).delete()
+    return ContactPurgeResult(
+        registrations=len(due_ids),
+        contacts_deleted=len(deletable),
+        contacts_kept=len(still_used),
+        history_rows=history_rows,
+        cutoff=cutoff,
+    )

@@ -194,7 +194,17 @@ def registration_done(request):
         )
     if registration is None:
         return redirect("public:register")
-    return render(request, "public/registration_done.html", {"registration": registration})
+    # The same link as the acknowledgement's, so a mistyped email address loses nothing.
+    status_url = settings.SITE_URL.rstrip("/") + registration.get_absolute_url()
+    response = render(
+        request,
+        "public/registration_done.html",
+        {"registration": registration, "status_url": status_url},
+    )
+    # The page now holds the status link, a password in the address: no referrer carries it.
+    response["Referrer-Policy"] = "no-referrer"
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
 
 
 @never_cache

@@ -1,16 +1,17 @@
 """The public home page: the programme's headline figures and the zones attracting most money."""
 
-from dataclasses import asdict
-
 from django.shortcuts import render
+from django.utils import timezone
 
 from companies.choices import Origin
 from core.charts import bar_rows, percent, progress_percent
 from investments.choices import MONEY_METRICS, TargetMetric
 from investments.selectors import zones_with_pledge_totals
 from zones.choices import ZoneStatus
+from zones.map import MAP_ZONE_FIELDS, zone_map
 from zones.models import Zone
 
+from .dashboard import target_rows
 from .reports import programme_summary
 
 HOME_FEATURED_ZONES = 6
@@ -32,9 +33,9 @@ def home(request):
     ]
     companies = summary.companies_by_origin
     company_total = sum(companies.values())
-    pledged_target = next(
-        (t for t in summary.targets if t.metric == TargetMetric.PLEDGED_USD), None
-    )
+    # Marked the way the staff dashboard marks them, so an overdue target never looks on track.
+    targets = target_rows(summary.targets, timezone.localdate())
+    pledged_target = next((t for t in targets if t["metric"] == TargetMetric.PLEDGED_USD), None)
     featured_zones = (
         zones_with_pledge_totals(
             Zone.objects.in_programme().open_for_registration().select_related("developer")
@@ -49,17 +50,19 @@ def home(request):
         "domestic_percent": percent(companies.get(Origin.DOMESTIC, 0), company_total),
         "pledged_target": pledged_target,
         "pledged_percent_bar": progress_percent(
-            pledged_target.percent_reached if pledged_target else None
+            pledged_target["percent_reached"] if pledged_target else None
         ),
         "other_targets": [
             {
-                **asdict(target),
-                "bar_percent": progress_percent(target.percent_reached),
-                "is_money": target.metric in MONEY_METRICS,
+                **target,
+                "bar_percent": progress_percent(target["percent_reached"]),
+                "is_money": target["metric"] in MONEY_METRICS,
             }
-            for target in summary.targets
+            for target in targets
             if target is not pledged_target
         ],
         "featured_zones": featured_zones,
+        # One query: only the fields a marker needs, every zone of the programme.
+        "zone_map": zone_map(Zone.objects.in_programme().only(*MAP_ZONE_FIELDS).order_by("name")),
     }
     return render(request, "public/home.html", context)

@@ -105,6 +105,7 @@ def form_data(db):
         "contact_name": "Ayesha Khan",
         "contact_email": "bad",  # invalid: refused, but counted by the limit
         "zones": [zone.slug],
+        "consent": "on",
     }
 
 

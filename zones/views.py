@@ -11,6 +11,7 @@ from investments.selectors import zones_with_pledge_totals
 
 from .choices import CLOSED_TO_REGISTRATION, ROLLOUT_STEPS, ZoneStatus
 from .filtersets import ZoneFilterSet
+from .map import zone_map
 from .models import Sector, Zone, ZoneStatusChange
 
 ZONES_PER_PAGE = 12
@@ -45,6 +46,8 @@ def zone_list(request):
         "sectors": Sector.objects.order_by("name"),
         "statuses": ZoneStatus.choices,
         "page_query": query_without_page.urlencode(),
+        # The map shows this page's zones, the same as the cards under it: no query of its own.
+        "zone_map": zone_map(page.object_list),
     }
     return render(request, "public/zone_list.html", context)
 
@@ -78,6 +81,9 @@ def zone_detail(request, slug):
         .filter(zone=zone)
         .select_related("company")
         .order_by("company__name"),
+        # Where this zone is, on the same map as the catalogue's: the zone alone, highlighted,
+        # so the page needs no query for it.
+        "zone_map": zone_map([zone], highlight=zone),
     }
     return render(request, "public/zone_detail.html", context)
 

@@ -3,8 +3,10 @@
 from django.urls import path
 
 from companies import views as company_views
+from programme import open_data_views
 from programme import views as programme_views
 from zones import views as zone_views
+from zones_project import public_pages
 
 app_name = "public"
 
@@ -18,5 +20,15 @@ urlpatterns = [
         "registrations/<str:token>/",
         company_views.registration_status,
         name="registration-status",
+    ),
+    path("privacy/", public_pages.privacy, name="privacy"),
+    path("accessibility/", public_pages.accessibility, name="accessibility"),
+    path("contact/", public_pages.contact, name="contact"),
+    path("favicon.ico", public_pages.favicon, name="favicon"),
+    path("data/", open_data_views.open_data_page, name="open-data"),
+    path(
+        "data/<slug:dataset>.<slug:extension>",
+        open_data_views.open_data_file,
+        name="open-data-file",
     ),
 ]

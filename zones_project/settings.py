@@ -176,6 +176,10 @@ else:
         }
     }
 
+# Reports are kept in the cache until the next write (core.datacache); at most this long, which
+# bounds staleness with the per-process cache or a writer that bypasses signals. 0: no cache.
+REPORT_CACHE_SECONDS = int(os.environ.get("REPORT_CACHE_SECONDS", "60"))
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -361,6 +365,16 @@ RATELIMIT_VIEW = "companies.views.rate_limited"
 ANNUAL_RETURN_DUE_DAYS = int(os.environ.get("ANNUAL_RETURN_DUE_DAYS", "120"))
 
 PUBLIC_DUPLICATE_WINDOW_SECONDS = int(os.environ.get("PUBLIC_DUPLICATE_WINDOW_SECONDS", "600"))
+# The authority's contact details on the contact, privacy and accessibility pages.
+AUTHORITY_NAME = os.environ.get("AUTHORITY_NAME", "Technology Zones Authority")
+AUTHORITY_EMAIL = os.environ.get("AUTHORITY_EMAIL", "info@zones.example")
+AUTHORITY_PHONE = os.environ.get("AUTHORITY_PHONE", "+92 51 0000000")
+AUTHORITY_ADDRESS = os.environ.get(
+    "AUTHORITY_ADDRESS", "Technology Zones Authority, Constitution Avenue, Islamabad, Pakistan"
+)
+# Days after a registration is declined or withdrawn before `purge_contact_data` removes its
+# contact's personal data (companies.services.contact_data_purge; the privacy notice says so).
+CONTACT_RETENTION_DAYS = int(os.environ.get("CONTACT_RETENTION_DAYS", "365"))
 
 # --- Background work (docs/background.md) ---
 # Tasks are rows in the application's own database (django-tasks-db), written in the same

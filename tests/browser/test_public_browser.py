@@ -81,6 +81,7 @@ def fill_form(page, *, email):
     page.get_by_label("Planned investment in US dollars (optional)").fill("2,500,000")
     page.get_by_label("Jobs you expect to create (optional)").fill("120")
     page.get_by_label("Anything else we should know? (optional)").fill("Payments software.")
+    page.get_by_label("I have read the privacy notice").check()
 
 
 def test_visitor_browses_to_a_zone_registers_and_follows_the_status_link(

@@ -113,7 +113,7 @@ DUPLICATE = {
 
 def post_form(client, data):
     token = client.get(reverse("public:register")).context["form_token"]
-    return client.post(reverse("public:register"), {**data, "form_token": token})
+    return client.post(reverse("public:register"), {**data, "consent": "on", "form_token": token})
 
 
 @pytest.mark.parametrize("build", BUILDERS, ids=IDS)

@@ -116,7 +116,7 @@ def test_fifty_web_forms_for_one_company_make_one_company(port):
         form = urllib.parse.urlencode({
             **hidden, "company_name": spellings[index % len(spellings)], "origin": "domestic",
             "country": "PK", "zones": "karachi", "contact_name": "Ayesha Khan",
-            "contact_email": f"ayesha{index % 3}@acme.example",
+            "contact_email": f"ayesha{index % 3}@acme.example", "consent": "on",
         })  # fmt: skip
         status, _, _ = send(
             port, "/register/", method="POST", body=form, timeout=60,

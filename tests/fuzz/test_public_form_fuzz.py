@@ -30,6 +30,7 @@ FIELDS = {
     "planned_investment_usd": HUGE_OR_NEGATIVE,
     "planned_jobs": HUGE_OR_NEGATIVE,
     "message": st.text(max_size=6000),
+    "consent": st.one_of(st.just("on"), ANY_TEXT),
 }
 
 

@@ -49,6 +49,7 @@ def registration_data(karachi_zone, software):
         "planned_investment_usd": "2,500,000",
         "planned_jobs": "120",
         "message": "We build payment software.",
+        "consent": "on",
     }
 
 
