@@ -153,6 +153,9 @@ class Disbursement(TimeStampedModel):
     amount_usd = models.DecimalField(max_digits=18, decimal_places=2)
     note = models.CharField(max_length=500, blank=True)
 
+    # Reports as of a past day count the tranches recorded by then, deleted ones included.
+    history = HistoricalRecords(excluded_fields=["updated"])
+
     class Meta:
         ordering = ("pledge", "disbursed_on", "id")
         constraints = [

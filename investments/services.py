@@ -7,8 +7,6 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
-from django.utils import timezone
 
 from core.query import CENT
 
@@ -122,11 +120,11 @@ def disbursement_record(
     )
     disbursement.full_clean()
     disbursement.save()
-    # update() skips auto_now, and partners sync pledges on `updated`.
-    Pledge.objects.filter(pk=locked.pk).update(
-        updated=timezone.now(),
-        realized_amount=F("realized_amount") + disbursement.amount,
-        realized_usd=F("realized_usd") + disbursement.amount_usd,
-    )
+    # Added in Python under the row lock rather than by update(): save() moves `updated`
+    # (partners sync pledges on it) and writes the pledge's history, from which reports
+    # as of a past day read what had been realised by then.
+    locked.realized_amount += disbursement.amount
+    locked.realized_usd += disbursement.amount_usd
+    locked.save(update_fields=["realized_amount", "realized_usd", "updated"])
     pledge.refresh_from_db()
     return disbursement

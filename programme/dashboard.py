@@ -2,6 +2,7 @@
 
 import dataclasses
 
+from django import forms
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
@@ -14,6 +15,7 @@ from investments.models import Pledge
 from zones.choices import ZoneStatus
 from zones.models import Zone
 
+from .as_of import check_as_of
 from .reports import programme_summary
 
 # How many rows the "awaiting review" and "latest changes" panels show.
@@ -106,9 +108,23 @@ def latest_changes(limit=DASHBOARD_ROWS):
     return changes[:limit]
 
 
+class AsOfForm(forms.Form):
+    """`?as_of=` on the dashboard: its figures as they stood at the end of a past day."""
+
+    as_of = forms.DateField(
+        required=False,
+        label="Figures as of",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        validators=[check_as_of],
+        help_text="The end of a past day; empty for now.",
+    )
+
+
 def admin_dashboard(request):
     """Everything the admin index shows, from the same report functions the API uses."""
-    summary = programme_summary()
+    as_of_form = AsOfForm(request.GET or None)
+    as_of = as_of_form.cleaned_data.get("as_of") if as_of_form.is_valid() else None
+    summary = programme_summary(as_of)
     awaiting = []
     if request.user.has_perm("companies.view_interestregistration"):
         awaiting = list(
@@ -124,11 +140,19 @@ def admin_dashboard(request):
             .order_by("next_follow_up_on", "company__name")[:DASHBOARD_ROWS]
         )
     return {
+        "as_of_form": as_of_form,
+        "as_of": as_of,
         "summary": summary,
+        # The review queue is today's work, whatever day the figures are from.
+        "awaiting_review_count": (
+            InterestRegistration.objects.awaiting_review().count()
+            if as_of
+            else summary.registrations_awaiting_review
+        ),
         "follow_ups_due": follow_ups,
         "zone_status_rows": zone_status_rows(summary.zones_by_status),
         "money_rows": money_rows(summary),
-        "targets": target_rows(summary.targets, timezone.localdate()),
+        "targets": target_rows(summary.targets, as_of or timezone.localdate()),
         "awaiting_review": awaiting,
         "awaiting_review_url": awaiting_review_url(),
         "latest_changes": latest_changes(),

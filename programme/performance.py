@@ -6,7 +6,8 @@ disclosure-controlled version (enterprises.disclosure): an aggregate over fewer 
 enterprises is blanked. Staff surfaces may ask for every figure.
 
 Filters: zones and province as every report; the date range selects fiscal years whose last
-day (30 June) falls within it; `as_of` is the day overdue and not-yet-due are judged on.
+day (30 June) falls within it; `as_of` is the day overdue and not-yet-due are judged on and,
+for a past day, the registry the figures are read from (programme.as_of).
 """
 
 import dataclasses
@@ -24,6 +25,7 @@ from enterprises.selectors import (
     performance_by_zone_and_year,
     return_compliance,
 )
+from programme.as_of import is_past, registry_as_of
 from programme.reports import PROGRAMME, ReportFilters
 
 
@@ -43,12 +45,17 @@ def fiscal_years_q(filters: ReportFilters) -> Q:
 
 
 def performance_report(
-    filters: ReportFilters = PROGRAMME,
-    *,
-    as_of: datetime.date | None = None,
-    disclosure_control: bool = True,
+    filters: ReportFilters = PROGRAMME, *, disclosure_control: bool = True
 ) -> dict[str, Any]:
-    as_of = as_of or timezone.localdate()
+    if filters.as_of is not None and is_past(filters.as_of):
+        with registry_as_of(filters.as_of):
+            return _performance_report(filters, filters.as_of, disclosure_control)
+    return _performance_report(filters, filters.as_of or timezone.localdate(), disclosure_control)
+
+
+def _performance_report(
+    filters: ReportFilters, as_of: datetime.date, disclosure_control: bool
+) -> dict[str, Any]:
     zone_q = filters.zone_q("enterprise__zone__")
     year_q = fiscal_years_q(filters)
     by_zone_year = performance_by_zone_and_year(zone_q, year_q)

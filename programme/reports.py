@@ -14,13 +14,19 @@ to a date range. Which date the range applies to is part of each report's contra
   quarter it was paid;
 - companies: the date a registration was received.
 
+`as_of` (a past day) runs a report over the registry as it stood at the end of that day
+(programme.as_of); without it, or for today, a report reads the live registry.
+
 Targets always measure the whole programme within their own window: a target of a
 dozen zones says nothing about one province.
 """
 
 import datetime
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TypeVar
 
 from django.db.models import Count, Exists, F, OuterRef, Q, Sum, Value
 from django.db.models.functions import Coalesce, TruncQuarter
@@ -35,6 +41,8 @@ from investments.querysets import COMMITTED, COUNTS_TOWARDS_PROGRAMME
 from zones.choices import ZoneStatus
 from zones.models import Zone
 
+from .as_of import is_past, registry_as_of
+
 INVESTMENT_METRICS = (TargetMetric.PLEDGED_USD, TargetMetric.REALIZED_USD)
 ROLLOUT_METRICS = (TargetMetric.ZONES_OPERATIONAL,)
 COMPANY_METRICS = (TargetMetric.COMPANIES_INTERESTED,)
@@ -48,6 +56,7 @@ class ReportFilters:
     province: str = ""
     date_from: datetime.date | None = None
     date_to: datetime.date | None = None
+    as_of: datetime.date | None = None
 
     def zone_q(self, prefix: str = "") -> Q:
         """Q selecting the zones in scope, through `prefix` (e.g. "zone__") from another model."""
@@ -68,6 +77,21 @@ class ReportFilters:
 
 
 PROGRAMME = ReportFilters()
+
+ReportT = TypeVar("ReportT")
+
+
+def as_of_aware(report: Callable[[ReportFilters], ReportT]) -> Callable[[ReportFilters], ReportT]:
+    """`report`, run over the registry as of `filters.as_of` when that is a past day."""
+
+    @functools.wraps(report)
+    def run(filters: ReportFilters = PROGRAMME) -> ReportT:
+        if filters.as_of is not None and is_past(filters.as_of):
+            with registry_as_of(filters.as_of):
+                return report(filters)
+        return report(filters)
+
+    return run
 
 
 # ---------------------------------------------------------------------------
@@ -317,6 +341,7 @@ def targets_progress(metrics=None) -> tuple[TargetProgress, ...]:
 # Rollout
 
 
+@as_of_aware
 def rollout_report(filters: ReportFilters = PROGRAMME) -> RolloutReport:
     """Zones by status and province, openings by quarter (planned against actual), targets."""
     zones = Zone.objects.filter(filters.zone_q())
@@ -365,7 +390,7 @@ def rollout_report(filters: ReportFilters = PROGRAMME) -> RolloutReport:
         by_province=by_province,
         openings_by_quarter=tuple(QuarterOpenings(**row) for row in openings),
         # The operating zone: licences by status, plots and occupancy per zone.
-        operating_by_zone=operating_by_zone(filters.zone_q("zone__")),
+        operating_by_zone=operating_by_zone(filters.zone_q("zone__"), filters.as_of),
         targets=targets_progress(ROLLOUT_METRICS),
     )
 
@@ -429,6 +454,7 @@ def pledge_totals(filters: ReportFilters = PROGRAMME) -> PledgeMeasures:
     return PledgeMeasures(**_money_row(row))
 
 
+@as_of_aware
 def investment_report(filters: ReportFilters = PROGRAMME) -> InvestmentReport:
     """Pledged, committed and realised USD: in total, by zone, origin, status and quarter."""
     pledges = pledges_in_scope(filters)
@@ -592,6 +618,7 @@ def registrations_in_scope(filters: ReportFilters = PROGRAMME):
     return registrations
 
 
+@as_of_aware
 def companies_report(filters: ReportFilters = PROGRAMME) -> CompaniesReport:
     """Interested companies (with a registration in scope) by origin, zone, sector and status."""
     registrations = registrations_in_scope(filters)
@@ -660,8 +687,15 @@ def companies_report(filters: ReportFilters = PROGRAMME) -> CompaniesReport:
 # Headline figures (admin dashboard, public home page)
 
 
-def programme_summary() -> ProgrammeSummary:
+def programme_summary(as_of: datetime.date | None = None) -> ProgrammeSummary:
     """Headline figures: zones by status, companies by origin, money pledged and realised."""
+    if as_of is not None and is_past(as_of):
+        with registry_as_of(as_of):
+            return _programme_summary()
+    return _programme_summary()
+
+
+def _programme_summary() -> ProgrammeSummary:
     totals = pledge_totals(PROGRAMME)
     return ProgrammeSummary(
         zone_count=Zone.objects.in_programme().count(),

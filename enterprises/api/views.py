@@ -44,7 +44,9 @@ class PlotViewSet(viewsets.ReadOnlyModelViewSet):
 
 class PerformanceQuerySerializer(ReportQuerySerializer):
     as_of = serializers.DateField(
-        required=False, help_text="The day overdue is judged on (ISO; default today)."
+        required=False,
+        help_text="The day overdue is judged on, and for a past day the registry as it stood "
+        "at the end of it (ISO; default today).",
     )
 
 
@@ -77,13 +79,12 @@ class PerformanceReportView(ReportView):
         query = PerformanceQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         filters = query.to_filters()
-        as_of = query.validated_data.get("as_of")
         # Staff see every figure; partners and the public only safe aggregates.
         disclosure_control = not is_staff(request)
         report = cached(
             "report.performance",
-            (filters, as_of, disclosure_control),
-            lambda: performance_report(filters, as_of=as_of, disclosure_control=disclosure_control),
+            (filters, disclosure_control),
+            lambda: performance_report(filters, disclosure_control=disclosure_control),
         )
         response = Response(self.body_serializer_class(report).data)
         if request.accepted_renderer.format == "csv":

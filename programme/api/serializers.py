@@ -6,6 +6,7 @@ from api.fields import MoneyField
 from core.query import by_slug_or_id
 from enterprises.api.serializers import ZoneOperatingSerializer
 from programme import reports
+from programme.as_of import check_as_of
 from zones.models import Zone
 
 # ---------------------------------------------------------------------------
@@ -13,7 +14,7 @@ from zones.models import Zone
 
 
 class ReportQuerySerializer(serializers.Serializer):
-    """?zone=…&province=…&date_from=…&date_to=… shared by the three reports."""
+    """?zone=…&province=…&date_from=…&date_to=…&as_of=… shared by the reports."""
 
     zone = serializers.CharField(
         required=False,
@@ -22,6 +23,13 @@ class ReportQuerySerializer(serializers.Serializer):
     province = serializers.CharField(required=False, max_length=100)
     date_from = serializers.DateField(required=False, help_text="First day included (ISO).")
     date_to = serializers.DateField(required=False, help_text="Last day included (ISO).")
+    as_of = serializers.DateField(
+        required=False,
+        help_text="The report as it stood at the end of this past day (ISO; default: now).",
+    )
+
+    def validate_as_of(self, value):
+        return check_as_of(value)
 
     def validate_zone(self, value):
         values = [item.strip() for item in value.split(",") if item.strip()]
@@ -47,6 +55,7 @@ class ReportQuerySerializer(serializers.Serializer):
             province=data.get("province", ""),
             date_from=data.get("date_from"),
             date_to=data.get("date_to"),
+            as_of=data.get("as_of"),
         )
 
 
@@ -63,6 +72,7 @@ class ReportFiltersSerializer(serializers.Serializer):
     province = serializers.CharField(allow_blank=True)
     date_from = serializers.DateField(allow_null=True)
     date_to = serializers.DateField(allow_null=True)
+    as_of = serializers.DateField(allow_null=True)
 
 
 class TargetProgressSerializer(serializers.Serializer):

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 from django.db.models import Sum
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from enterprises.disclosure import suppress
@@ -18,6 +19,7 @@ from tests.factories import (
     PlotFactory,
     StaffUserFactory,
     ZoneFactory,
+    date_writes_since,
 )
 
 pytestmark = pytest.mark.django_db
@@ -214,11 +216,14 @@ def test_secondary_suppression_spares_groups_when_two_are_blanked():
 
 
 def test_compliance_counts_on_time_late_and_overdue(anonymous):
+    since = timezone.now()
     enterprise = EnterpriseFactory()
     accepted_return(enterprise, "2024-25", due_on=D(2025, 10, 28), submitted_on=D(2025, 10, 1))
     accepted_return(enterprise, "2025-26", due_on=D(2026, 10, 28), submitted_on=D(2026, 11, 2))
     AnnualReturnFactory(fiscal_year="2025-26", due_on=D(2026, 10, 28))
     AnnualReturnFactory(fiscal_year="2026-27", due_on=D(2027, 10, 28))
+    # Read as of a past day, the report sees the registry as it stood then.
+    date_writes_since(since, D(2026, 11, 20))
 
     body = anonymous.get("/api/v1/reports/performance/", {"as_of": "2026-11-28"}).json()
     by_year = {row["fiscal_year"]: row for row in body["compliance"]}
