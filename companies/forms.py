@@ -15,6 +15,9 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.utils import timezone
 from django.utils.crypto import get_random_string
+from django.utils.text import format_lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from core.query import by_slug_or_id
@@ -48,7 +51,7 @@ def _reject_control_characters(value: str, *, allow_newlines: bool = False) -> s
     allowed = {"\n", "\r", "\t"} if allow_newlines else set()
     if any(unicodedata.category(ch) == "Cc" and ch not in allowed for ch in value):
         raise ValidationError(
-            "Remove the invisible control characters (they are often pasted by accident).",
+            _("Remove the invisible control characters (they are often pasted by accident)."),
             code="control_characters",
         )
     return value
@@ -118,111 +121,115 @@ class InterestRegistrationForm(forms.Form):
     """What a company tells the authority when it registers interest in zones."""
 
     company_name = forms.CharField(
-        label="Company name",
+        label=_("Company name"),
         max_length=200,
-        help_text="The registered name, as on your incorporation papers.",
-        error_messages={"required": "Enter your company’s name."},
+        help_text=_("The registered name, as on your incorporation papers."),
+        error_messages={"required": _("Enter your company’s name.")},
         widget=forms.TextInput(attrs={"autocomplete": "organization"}),
     )
     origin = forms.ChoiceField(
-        label="Is your company domestic or global?",
-        choices=Origin.choices,
+        label=_("Is your company domestic or global?"),
+        choices=[(origin.value, _(origin.label)) for origin in Origin],
         widget=forms.RadioSelect,
-        error_messages={"required": "Say whether your company is domestic or global."},
+        error_messages={"required": _("Say whether your company is domestic or global.")},
     )
     country = forms.ChoiceField(
-        label="Country of registration",
+        label=_("Country of registration"),
         choices=[],  # filled in __init__ so that translations and overrides apply
-        error_messages={"required": "Choose the country where your company is registered."},
+        error_messages={"required": _("Choose the country where your company is registered.")},
         widget=forms.Select(attrs={"autocomplete": "country"}),
     )
     sector = SlugOrIdChoiceField(
-        label="Sector (optional)",
+        label=_("Sector (optional)"),
         queryset=Sector.objects.all(),
         to_field_name="slug",
         required=False,
-        empty_label="Choose a sector",
-        error_messages={"invalid_choice": "Choose a sector from the list."},
+        empty_label=_("Choose a sector"),
+        error_messages={"invalid_choice": _("Choose a sector from the list.")},
     )
     website = forms.URLField(
-        label="Website (optional)",
+        label=_("Website (optional)"),
         max_length=200,
         required=False,
         assume_scheme="https",
         validators=[URLValidator(schemes=["http", "https"])],
-        error_messages={"invalid": "Enter a web address such as https://example.com."},
+        error_messages={"invalid": _("Enter a web address such as https://example.com.")},
         widget=forms.URLInput(attrs={"autocomplete": "url", "spellcheck": "false"}),
     )
     contact_name = forms.CharField(
-        label="Your full name",
+        label=_("Your full name"),
         max_length=200,
-        error_messages={"required": "Enter the name of the person we should contact."},
+        error_messages={"required": _("Enter the name of the person we should contact.")},
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
     contact_email = forms.EmailField(
-        label="Email address",
+        label=_("Email address"),
         max_length=254,
-        help_text="We send the reference and your private status link here.",
+        help_text=_("We send the reference and your private status link here."),
         error_messages={
-            "required": "Enter the email address we should reply to.",
-            "invalid": "Enter an email address in the correct format, like name@example.com.",
+            "required": _("Enter the email address we should reply to."),
+            "invalid": _("Enter an email address in the correct format, like name@example.com."),
         },
         widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
     )
     contact_phone = forms.CharField(
-        label="Phone number (optional)",
+        label=_("Phone number (optional)"),
         max_length=40,
         required=False,
-        help_text="Include the country code, for example +92 21 1234567.",
+        help_text=_("Include the country code, for example +92 21 1234567."),
         widget=forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}),
     )
     zones = ZoneChoiceField(
-        label="Which zones interest you?",
+        label=_("Which zones interest you?"),
         queryset=Zone.objects.open_for_registration().order_by("name"),
         to_field_name="slug",
         widget=forms.CheckboxSelectMultiple,
-        help_text="Choose one or more.",
+        help_text=_("Choose one or more."),
         error_messages={
-            "required": "Choose at least one zone.",
-            "invalid_choice": "Choose zones from the list; one of those sent is not a zone.",
+            "required": _("Choose at least one zone."),
+            "invalid_choice": _("Choose zones from the list; one of those sent is not a zone."),
         },
     )
     planned_investment_usd = AmountField(
-        label="Planned investment in US dollars (optional)",
+        label=_("Planned investment in US dollars (optional)"),
         max_digits=18,
         decimal_places=2,
         required=False,
-        help_text="An estimate is fine, for example 2,500,000.",
-        error_messages={"invalid": "Enter the amount as a number, for example 2500000."},
+        help_text=_("An estimate is fine, for example 2,500,000."),
+        error_messages={"invalid": _("Enter the amount as a number, for example 2500000.")},
         widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
     )
     planned_jobs = CountField(
-        label="Jobs you expect to create (optional)",
+        label=_("Jobs you expect to create (optional)"),
         required=False,
-        error_messages={"invalid": "Enter the number of jobs as a whole number, like 120."},
+        error_messages={"invalid": _("Enter the number of jobs as a whole number, like 120.")},
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
     message = forms.CharField(
-        label="Anything else we should know? (optional)",
+        label=_("Anything else we should know? (optional)"),
         required=False,
-        help_text=f"Up to {rules.MAX_MESSAGE_LENGTH:,} characters.",
+        help_text=format_lazy(
+            _("Up to {count} characters."), count=f"{rules.MAX_MESSAGE_LENGTH:,}"
+        ),
         # The browser's own bound; the service decides (companies.rules).
         widget=forms.Textarea(attrs={"rows": 5, "maxlength": rules.MAX_MESSAGE_LENGTH}),
     )
     # Explicit, unticked by default: the label links to the privacy notice (register.html).
     consent = forms.BooleanField(
         # The summary's words; the page's label says more and links the notice.
-        label="Consent",
-        help_text="The privacy notice says what we collect, why, who sees it and how long we "
-        "keep it.",
+        label=_("Consent"),
+        help_text=_(
+            "The privacy notice says what we collect, why, who sees it and how long we keep it."
+        ),
         error_messages={
-            "required": "Tick the box to agree to the privacy notice, or we cannot take "
-            "your registration."
+            "required": _(
+                "Tick the box to agree to the privacy notice, or we cannot take your registration."
+            )
         },
     )
     # Honeypot: hidden from people by CSS, but form-filling bots complete every field.
     homepage = forms.CharField(
-        label="Leave this field empty",
+        label=_("Leave this field empty"),
         max_length=200,
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
@@ -230,20 +237,22 @@ class InterestRegistrationForm(forms.Form):
 
     honeypot_field = "homepage"
     fieldsets = (
-        ("About your company", ("company_name", "origin", "country", "sector", "website")),
-        ("Who we should contact", ("contact_name", "contact_email", "contact_phone")),
-        ("Your interest", ("zones", "planned_investment_usd", "planned_jobs", "message")),
-        ("Your consent", ("consent",)),
+        (_("About your company"), ("company_name", "origin", "country", "sector", "website")),
+        (_("Who we should contact"), ("contact_name", "contact_email", "contact_phone")),
+        (_("Your interest"), ("zones", "planned_investment_usd", "planned_jobs", "message")),
+        (_("Your consent"), ("consent",)),
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["country"].choices = [("", "Choose a country"), *countries]
+        self.fields["country"].choices = [("", _("Choose a country")), *countries]
         self.fields["zones"].label_from_instance = self._zone_label
 
     @staticmethod
     def _zone_label(zone):
-        return f"{zone.name} — {zone.city}, {zone.province} ({zone.get_status_display()})"
+        # The status label in the page's language (zones.choices marks the labels for it).
+        status = gettext(zone.get_status_display())
+        return f"{zone.name} — {zone.city}, {zone.province} ({status})"
 
     def clean_company_name(self):
         return _collapse_spaces(_reject_control_characters(self.cleaned_data["company_name"]))
@@ -251,9 +260,9 @@ class InterestRegistrationForm(forms.Form):
     def clean_contact_name(self):
         name = _collapse_spaces(_reject_control_characters(self.cleaned_data["contact_name"]))
         if _URL_IN_TEXT.search(name):
-            raise ValidationError("A name cannot contain a web address.", code="url_in_name")
+            raise ValidationError(_("A name cannot contain a web address."), code="url_in_name")
         if not any(ch.isalpha() for ch in name):
-            raise ValidationError("Enter a name with letters in it.", code="no_letters")
+            raise ValidationError(_("Enter a name with letters in it."), code="no_letters")
         return name
 
     def clean_contact_email(self):
@@ -266,7 +275,7 @@ class InterestRegistrationForm(forms.Form):
         digits = sum(ch.isdigit() for ch in phone)
         if not _PHONE_ALLOWED.match(phone) or not 6 <= digits <= 15:
             raise ValidationError(
-                "Enter a phone number of 6 to 15 digits, like +92 21 1234567.",
+                _("Enter a phone number of 6 to 15 digits, like +92 21 1234567."),
                 code="invalid_phone",
             )
         return phone
@@ -277,8 +286,10 @@ class InterestRegistrationForm(forms.Form):
     def clean_homepage(self):
         if self.cleaned_data["homepage"]:
             raise ValidationError(
-                "This submission looks automated. If you are a person, clear the field "
-                "labelled “Leave this field empty” and send the form again.",
+                _(
+                    "This submission looks automated. If you are a person, clear the field "
+                    "labelled “Leave this field empty” and send the form again."
+                ),
                 code="honeypot",
             )
         return ""

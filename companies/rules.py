@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 from django_countries import countries
 
 from zones.choices import CLOSED_TO_REGISTRATION
@@ -38,13 +39,15 @@ def programme_country() -> str:
 def check_zone_count(count: int) -> None:
     """Refuse a registration naming no zone or more zones than one registration may name."""
     if count == 0:
-        raise ValidationError({"zones": ValidationError("Choose at least one zone.", "required")})
+        raise ValidationError(
+            {"zones": ValidationError(_("Choose at least one zone."), "required")}
+        )
     if count > MAX_ZONES_PER_REGISTRATION:
         raise ValidationError(
             {
                 "zones": ValidationError(
-                    f"Choose at most {MAX_ZONES_PER_REGISTRATION} zones in one registration "
-                    f"({count} were sent).",
+                    _("Choose at most %(limit)s zones in one registration (%(count)s were sent).")
+                    % {"limit": MAX_ZONES_PER_REGISTRATION, "count": count},
                     code="too_many",
                 )
             }
@@ -80,49 +83,64 @@ def check_registration(
         (zone for zone in zones if zone.status in CLOSED_TO_REGISTRATION), key=lambda z: z.name
     )
     if closed:
-        names = ", ".join(f"{zone.name} ({zone.get_status_display().lower()})" for zone in closed)
+        names = ", ".join(
+            f"{zone.name} ({_(zone.get_status_display()).lower()})" for zone in closed
+        )
         refuse(
             "zones",
-            f"Not open for registration: {names}. Choose zones that are still open.",
+            _("Not open for registration: %(names)s. Choose zones that are still open.")
+            % {"names": names},
             "zone_closed",
         )
 
     if company_name is not None and not normalize_company_name(company_name):
-        refuse("company_name", "Enter a company name with letters or digits in it.", "no_letters")
+        refuse(
+            "company_name", _("Enter a company name with letters or digits in it."), "no_letters"
+        )
 
     home = programme_country()
     if origin == Origin.DOMESTIC and country and str(country) != home:
         refuse(
             "country",
-            f"A domestic company is registered in {_country_name(home)}: choose "
-            f"{_country_name(home)}, or answer “Global” for the company’s origin.",
+            _(
+                "A domestic company is registered in %(country)s: choose %(country)s, or answer "
+                "“Global” for the company’s origin."
+            )
+            % {"country": _country_name(home)},
             "domestic_outside_programme_country",
         )
 
     if planned_investment_usd is not None:
         if planned_investment_usd < 0:
-            refuse("planned_investment_usd", "Planned investment cannot be negative.", "negative")
+            refuse(
+                "planned_investment_usd", _("Planned investment cannot be negative."), "negative"
+            )
         elif planned_investment_usd > MAX_PLANNED_INVESTMENT_USD:
             refuse(
                 "planned_investment_usd",
-                f"Planned investment can be at most USD {MAX_PLANNED_INVESTMENT_USD:,.0f}; "
-                f"check the amount (it is in dollars, not cents).",
+                _(
+                    "Planned investment can be at most USD %(limit)s; check the amount (it is "
+                    "in dollars, not cents)."
+                )
+                % {"limit": f"{MAX_PLANNED_INVESTMENT_USD:,.0f}"},
                 "too_large",
             )
     if planned_jobs is not None:
         if planned_jobs < 0:
-            refuse("planned_jobs", "The number of jobs cannot be negative.", "negative")
+            refuse("planned_jobs", _("The number of jobs cannot be negative."), "negative")
         elif planned_jobs > MAX_PLANNED_JOBS:
             refuse(
                 "planned_jobs",
-                f"The number of jobs can be at most {MAX_PLANNED_JOBS:,}.",
+                _("The number of jobs can be at most %(limit)s.")
+                % {"limit": f"{MAX_PLANNED_JOBS:,}"},
                 "too_large",
             )
 
     if len(message or "") > MAX_MESSAGE_LENGTH:
         refuse(
             "message",
-            f"Keep the message to {MAX_MESSAGE_LENGTH:,} characters (it has {len(message):,}).",
+            _("Keep the message to %(limit)s characters (it has %(length)s).")
+            % {"limit": f"{MAX_MESSAGE_LENGTH:,}", "length": f"{len(message):,}"},
             "too_long",
         )
 

@@ -12,6 +12,7 @@ from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django_ratelimit.decorators import ratelimit
 
@@ -65,8 +66,10 @@ def register(request):
                 form.add_error(
                     None,
                     ValidationError(
-                        "This copy of the form has expired (forms stay valid for a day). "
-                        "Check your answers below and send the form again.",
+                        _(
+                            "This copy of the form has expired (forms stay valid for a day). "
+                            "Check your answers below and send the form again."
+                        ),
                         code="stale_form",
                     ),
                 )
@@ -232,7 +235,7 @@ def _review_steps(status):
     decided = status not in AWAITING_REVIEW
     position = order.index("decision") if decided else order.index(status)
     labels = [RegistrationStatus.RECEIVED.label, RegistrationStatus.UNDER_REVIEW.label]
-    labels.append(RegistrationStatus(status).label if decided else "Decision")
+    labels.append(RegistrationStatus(status).label if decided else _("Decision"))
     return [
         {"label": label, "done": index <= position, "current": index == position}
         for index, label in enumerate(labels)

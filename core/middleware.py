@@ -1,4 +1,4 @@
-"""Middleware every surface shares: request size limit and the staff idle timeout."""
+"""Middleware every surface shares: request size limit, staff idle timeout, the language."""
 
 import logging
 import time
@@ -9,8 +9,10 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.core.exceptions import RequestDataTooBig
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
+from django.middleware.locale import LocaleMiddleware
 from django.shortcuts import render
+from django.utils import translation
 
 logger = logging.getLogger(__name__)
 
@@ -123,3 +125,29 @@ class StaffIdleTimeoutMiddleware:
             elif not isinstance(last, int | float) or now - last > self.REFRESH_SECONDS:
                 request.session[self.SESSION_KEY] = now
         return self.get_response(request)
+
+
+class PublicSiteLocaleMiddleware(LocaleMiddleware):
+    """Django's LocaleMiddleware for the public site; the API and the admin stay in English.
+
+    A visitor's language comes from the `django_language` cookie (the switch on every page
+    posts to set_language) or Accept-Language, never from the URL (ADR 0705). Partner systems
+    and staff get what they always got: the API's messages are part of its contract, and a
+    browser set to Urdu must not turn the admin half-Urdu (Django's own Urdu is incomplete).
+    """
+
+    ENGLISH_ONLY_PREFIXES = (API_PREFIX, "/admin/", "/healthz")
+
+    def process_request(self, request: HttpRequest) -> None:
+        if request.path_info.startswith(self.ENGLISH_ONLY_PREFIXES):
+            translation.activate(settings.LANGUAGE_CODE)
+            request.LANGUAGE_CODE = translation.get_language()
+            return
+        super().process_request(request)
+
+    def process_response(
+        self, request: HttpRequest, response: HttpResponseBase
+    ) -> HttpResponseBase:
+        if request.path_info.startswith(self.ENGLISH_ONLY_PREFIXES):
+            return response
+        return super().process_response(request, response)

@@ -9,6 +9,7 @@ import sys
 from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template import loader
+from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import requires_csrf_token
 from django.views.decorators.http import require_GET
@@ -41,8 +42,13 @@ def _database_unavailable(request: HttpRequest) -> HttpResponse:
         response = JsonResponse({"detail": message, "code": "service_unavailable"}, status=503)
     else:
         template = loader.get_template("503.html")
+        # The page in the reader's language (the API's JSON above stays English, its contract).
+        page_message = gettext(
+            "The registry's database is briefly unavailable. Nothing was saved by this request; "
+            "retry in %(seconds)s seconds."
+        ) % {"seconds": RETRY_AFTER_SECONDS}
         # Rendered without a RequestContext: context processors could touch the database.
-        response = HttpResponse(template.render({"message": message}), status=503)
+        response = HttpResponse(template.render({"message": page_message}), status=503)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response
 

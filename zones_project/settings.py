@@ -88,6 +88,10 @@ MIDDLEWARE = [
     # has it: pollers of lists and reports stop downloading what they hold (docs/api.md).
     "django.middleware.http.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # English or Urdu from the `django_language` cookie (set by /i18n/setlang/) or
+    # Accept-Language; never from the URL, whose paths are a fixed contract (ADR 0705).
+    # Django's LocaleMiddleware, except that /api/ and /admin/ always stay in English.
+    "core.middleware.PublicSiteLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -187,7 +191,15 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# --- Languages (docs/public.md "Languages", ADR 0705) ---
+# English is the default whenever a request asks for nothing else; the public site is also
+# in Urdu (right to left). The code "en" is British English: zones_project/formats/en keeps
+# en-GB's date and number formats, and LANGUAGE_CODE stays "en-gb" for work outside a
+# request (emails from workers, commands), which Django resolves to "en" in requests.
 LANGUAGE_CODE = "en-gb"
+LANGUAGES = [("en", "English"), ("ur", "اردو")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["zones_project.formats"]
 TIME_ZONE = os.environ.get("TIME_ZONE", "Asia/Karachi")
 USE_I18N = True
 USE_TZ = True

@@ -9,5 +9,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("zones_project.api_urls")),
     path("healthz", healthz, name="healthz"),
+    # set_language: the language switch on every public page posts here (ADR 0705).
+    path("i18n/", include("django.conf.urls.i18n")),
     path("", include("zones_project.public_urls")),
 ]

@@ -295,7 +295,7 @@ def test_contact_personal_data_never_appears_on_public_pages(client, karachi_zon
 def test_pages_are_keyboard_and_screen_reader_friendly(client, karachi_zone):
     html = client.get("/register/").text
     assert 'class="skip-link" href="#main"' in html
-    assert '<html lang="en-GB">' in html
+    assert '<html lang="en-GB" dir="ltr">' in html
     # Every visible input has a label.
     for input_id in re.findall(r'<(?:input|select|textarea)[^>]*\bid="(id_[a-z_]+)"', html):
         if input_id.startswith(("id_zones_", "id_origin_")):
