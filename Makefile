@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 RUNTIME_STAMP := $(VENV)/.runtime-installed
 DEV_STAMP := $(VENV)/.dev-installed
 
-.PHONY: run test test-fast install install-dev lint typecheck import-graph adr-index bench loadtest faulttest clean
+.PHONY: run test test-fast install install-dev lint typecheck import-graph adr-index messages bench loadtest faulttest clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -65,6 +65,12 @@ import-graph: install-dev
 # Regenerate docs/adr/README.md from the records' titles and statuses.
 adr-index:
 	$(PY) scripts/adr_index.py
+
+# Refresh the Urdu catalogue from the code and templates, then compile it: commit both
+# locale/ur/LC_MESSAGES/django.po and django.mo (CI may have no gettext; ADR 0705).
+messages: install-dev
+	$(PY) manage.py makemessages -l ur --ignore=.venv --ignore=tests --ignore=staticfiles --ignore=artifacts
+	$(PY) manage.py compilemessages -l ur --ignore=.venv
 
 # Benchmark against PostgreSQL: make bench SCALE=S|M|L (see bench/README.md).
 SCALE ?= S
