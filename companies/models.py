@@ -192,7 +192,9 @@ class InterestRegistration(TimeStampedModel):
     contact_data_purged_at = models.DateTimeField(null=True, blank=True)
 
     objects = InterestRegistrationQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["updated", "status_token"])
+    # The zones are kept with each version, so that reports as of a past day count a
+    # registration under the zones it named then.
+    history = HistoricalRecords(excluded_fields=["updated", "status_token"], m2m_fields=[zones])
 
     class Meta:
         ordering = ("-created",)

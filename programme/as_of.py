@@ -15,8 +15,8 @@ How each table is rebuilt, as at the end of the day (midnight in TIME_ZONE):
   cutoff, unless that version is its deletion; a live row without any version before the cutoff
   (written in bulk, bypassing history) counts with its current values if it was created before
   the cutoff. Columns that history does not keep (`updated`, search keys) come from the live row.
-- the registration–zone links (no history of their own): today's links of the registrations
-  that existed then. A zone added to or taken from a registration later moves its past too.
+- the registration–zone links: the zones kept with the registration's version then; where that
+  version was saved before zones were kept with versions (migration companies 0008), today's.
 
 Targets, sectors and exchange rates are read as they are now.
 """
@@ -26,6 +26,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import Model
@@ -99,8 +100,28 @@ def view_statements(cutoff: datetime.datetime) -> list[str]:
     literal = _timestamp_literal(cutoff)
     schema = _main_schema()
     statements = [_history_view(model, literal, schema) for model in HISTORY_BACKED]
-    statements.append(_registration_zones_view(schema))
+    statements.append(_registration_zones_view(literal, schema))
     return statements
+
+
+def _versions_then(model: type[Model], cutoff: str, columns: str = "h.*") -> str:
+    """Each record's last version saved before `cutoff`, unless that version deleted it."""
+    qn = connection.ops.quote_name
+    history = qn(model.history.model._meta.db_table)  # type: ignore[attr-defined]
+    pk = qn(model._meta.pk.column)
+    return f"""
+        SELECT {columns}
+        FROM {history} h
+        WHERE h.history_date < {cutoff}
+          AND h.history_type <> '-'
+          AND NOT EXISTS (
+            SELECT 1 FROM {history} later
+            WHERE later.{pk} = h.{pk}
+              AND later.history_date < {cutoff}
+              AND (later.history_date > h.history_date
+                   OR (later.history_date = h.history_date AND later.history_id > h.history_id))
+          )
+    """
 
 
 def _history_view(model: type[Model], cutoff: str, schema: str) -> str:
@@ -120,17 +141,7 @@ def _history_view(model: type[Model], cutoff: str, schema: str) -> str:
     from_live = ", ".join(f"t.{qn(column)}" for column in columns)
     return f"""
         CREATE TEMPORARY VIEW {qn(model._meta.db_table)} AS
-        SELECT {from_history}
-        FROM {history} h
-        WHERE h.history_date < {cutoff}
-          AND h.history_type <> '-'
-          AND NOT EXISTS (
-            SELECT 1 FROM {history} later
-            WHERE later.{pk} = h.{pk}
-              AND later.history_date < {cutoff}
-              AND (later.history_date > h.history_date
-                   OR (later.history_date = h.history_date AND later.history_id > h.history_id))
-          )
+        {_versions_then(model, cutoff, from_history)}
         UNION ALL
         SELECT {from_live}
         FROM {live} t
@@ -141,15 +152,33 @@ def _history_view(model: type[Model], cutoff: str, schema: str) -> str:
     """
 
 
-def _registration_zones_view(schema: str) -> str:
+def _registration_zones_view(cutoff: str, schema: str) -> str:
+    """The zones each registration named then: kept with its versions since they have been.
+
+    A version saved before zones were kept with it has none; that registration's links are
+    read as they are now.
+    """
     qn = connection.ops.quote_name
-    table = qn(InterestRegistration.zones.through._meta.db_table)
+    through = InterestRegistration.zones.through
+    table = qn(through._meta.db_table)
+    snapshots = qn(
+        apps.get_model("companies", "HistoricalInterestRegistration_zones")._meta.db_table
+    )
+    columns = ", ".join(qn(field.column) for field in through._meta.concrete_fields)
+    versions = _versions_then(InterestRegistration, cutoff, "h.history_id")
     # Unqualified, the registrations' name is their view, created before this one.
     registrations = qn(InterestRegistration._meta.db_table)
-    return (
-        f"CREATE TEMPORARY VIEW {table} AS SELECT t.* FROM {schema}.{table} t "
-        f"WHERE t.{qn('interestregistration_id')} IN (SELECT {qn('id')} FROM {registrations})"
-    )
+    registration_id = qn("interestregistration_id")
+    return f"""
+        CREATE TEMPORARY VIEW {table} AS
+        SELECT {columns} FROM {snapshots} WHERE history_id IN ({versions})
+        UNION ALL
+        SELECT {columns} FROM {schema}.{table} t
+        WHERE t.{registration_id} IN (SELECT {qn("id")} FROM {registrations})
+          AND t.{registration_id} NOT IN (
+            SELECT s.{registration_id} FROM {snapshots} s WHERE s.history_id IN ({versions})
+          )
+    """
 
 
 def _timestamp_literal(moment: datetime.datetime) -> str:

@@ -9,6 +9,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.apps import apps
 from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
@@ -98,18 +99,20 @@ def history(api_client, days, settings):
     disbursement_record(pledge=large, amount=D("200000"), disbursed_on=days[1])
     zone_change_status(zone=lahore, status="under_development", changed_on=days[1])
     doomed = ZoneFactory(slug="quetta", province="Balochistan")
-    InterestRegistrationFactory(company=abroad, zones=[lahore])
+    InterestRegistrationFactory(company=abroad, zones=[lahore, doomed])
     pledge_record(
         company=abroad, zone=karachi, amount=D("500000"), currency="USD", pledged_on=days[1]
     )
     end_of(days[1])
 
-    # Day 3: a pledge deleted (with its tranches), another cancelled, a zone deleted,
-    # a registration reviewed, a company renamed and a new one.
+    # Day 3: a pledge deleted (with its tranches), another cancelled, a zone deleted (with
+    # its registrations' links to it), a registration reviewed and given a second zone, a
+    # company renamed and a new one.
     since = timezone.now()
     Pledge.objects.get(pk=large.pk).delete()
     pledge_update(pledge=small, status="cancelled")
     Zone.objects.get(pk=doomed.pk).delete()
+    first.zones.add(lahore)
     registration_transition(registration=first, status="under_review", user=None)
     local.name = "Local Soft Renamed"
     local.save()
@@ -245,3 +248,14 @@ def test_the_dashboard_refuses_a_bad_day_and_shows_now(client, staff_user, value
     assert response.context["dashboard"]["as_of"] is None
     assert response.context["dashboard"]["summary"].zone_count == 1
     assert f'value="{value}"' in content  # what was typed stays in the field
+
+
+def test_versions_saved_before_zones_were_kept_use_todays_links(api_client, days, history):
+    """Registrations recorded before migration companies 0008 have versions without zones."""
+    snapshots = apps.get_model("companies", "HistoricalInterestRegistration_zones")
+    snapshots.objects.all().delete()
+    body = api_client.get("/api/v1/reports/companies/", {"as_of": days[0].isoformat()}).json()
+    by_zone = {row["zone"]: row["registration_count"] for row in body["by_zone"]}
+    # The one registration of day 1 names Karachi and, since day 3, Lahore too.
+    assert by_zone == {"karachi": 1, "lahore": 1}
+    assert body["totals"]["registration_count"] == 1
