@@ -60,6 +60,23 @@ def test_the_home_page_in_urdu_fits(page, live_server, zones, screenshot, viewpo
 
 
 @pytest.mark.parametrize("viewport", VIEWPORTS)
+def test_a_zone_page_in_urdu_fits_with_its_stepper_mirrored(
+    page, live_server, zones, screenshot, viewport
+):
+    width, height = VIEWPORTS[viewport]
+    page.set_viewport_size({"width": width, "height": height})
+    in_urdu(page, live_server)
+    page.goto("/zones/lahore-technology-park/")
+    expect(page.locator("html")).to_have_attribute("dir", "rtl")
+    steps = page.locator(".stepper li")
+    first, last = steps.first.bounding_box(), steps.last.bounding_box()
+    # Right to left: the first stage of the rollout is on the right.
+    assert first["x"] > last["x"]
+    assert_fits(page, width)
+    screenshot(page, f"i18n-zone-ur-{viewport}")
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS)
 def test_the_register_form_in_urdu_fits_and_labels_every_field(
     page, live_server, zones, screenshot, viewport
 ):

@@ -170,7 +170,7 @@ def test_english_and_urdu_pages_are_never_cached_for_each_other(client, karachi_
 
 
 def _po_entries(text):
-    """(msgctxt, msgid, msgid_plural, [msgstr...]) per entry; obsolete (#~) entries skipped."""
+    """{msgctxt?, msgid, msgid_plural?, msgstr or msgstr[n], fuzzy} per entry, obsolete skipped."""
 
     def unquote(line):
         return line[line.index('"') + 1 : line.rindex('"')].encode().decode("unicode_escape")
@@ -178,26 +178,27 @@ def _po_entries(text):
     entries, current, key = [], None, None
     for raw in [*text.splitlines(), ""]:
         line = raw.strip()
-        if not line or line.startswith("#"):
-            if not line and current:
+        if not line:
+            if current and "msgid" in current:
                 entries.append(current)
-                current = None
+            current = None
             continue
         if current is None:
-            current = {}
-        head = line.split(" ", 1)[0]
+            current = {"fuzzy": False}
+        if line.startswith("#"):
+            if line.startswith("#,") and "fuzzy" in line:
+                current["fuzzy"] = True
+            continue
         if not line.startswith('"'):
-            key = head
+            key = line.split(" ", 1)[0]
             current[key] = ""
         current[key] += unquote(line)
 
     def utf8(value):
-        return value.encode("latin-1").decode("utf-8")
+        return value.encode("latin-1").decode("utf-8") if isinstance(value, str) else value
 
     return [
-        {key: utf8(value) for key, value in entry.items()}
-        for entry in entries
-        if entry.get("msgid")
+        {key: utf8(value) for key, value in entry.items()} for entry in entries if entry["msgid"]
     ]
 
 
@@ -210,7 +211,9 @@ def test_the_committed_mo_matches_the_po():
         msgid = entry["msgid"]
         if "msgctxt" in entry:
             msgid = f"{entry['msgctxt']}\x04{msgid}"
-        if "msgid_plural" in entry:
+        if entry["fuzzy"]:  # not compiled: the English shows
+            assert catalogue.gettext(msgid) == msgid, f"fuzzy in .po but compiled: {msgid}"
+        elif "msgid_plural" in entry:
             for n, form in ((1, "msgstr[0]"), (2, "msgstr[1]")):
                 if entry[form]:
                     got = catalogue.ngettext(msgid, entry["msgid_plural"], n)
@@ -236,7 +239,7 @@ def test_every_string_of_the_public_site_has_an_urdu_translation():
             continue
         for entry in _po_entries(block):
             values = [value for key, value in entry.items() if key.startswith("msgstr")]
-            if not all(values):
+            if entry["fuzzy"] or not all(values):
                 untranslated.append(entry["msgid"])
     assert untranslated == []
 
@@ -259,3 +262,24 @@ def test_every_label_the_public_pages_show_is_in_the_catalogue(enum):
     catalogue = gettext.GNUTranslations(MO_FILE.open("rb"))
     for label in enum.labels:
         assert catalogue.gettext(label) != label, f"{enum.__name__}: {label!r} has no Urdu"
+
+
+@pytest.mark.parametrize(
+    ("url", "heading"),
+    [
+        ("/privacy/", "رازداری کا نوٹس"),
+        ("/accessibility/", "رسائی کا بیان"),
+        ("/contact/", "ہم سے رابطہ کریں"),
+        ("/data/", "اوپن ڈیٹا"),
+    ],
+)
+def test_the_trust_pages_are_in_urdu(urdu_client, db, url, heading):
+    html = urdu_client.get(url).text
+    assert html_tag(html) == '<html lang="ur" dir="rtl">'
+    assert f"<h1>{heading}</h1>" in html
+
+
+def test_error_pages_follow_the_language(urdu_client, db):
+    response = urdu_client.get("/zones/no-such-zone/")
+    assert response.status_code == 404
+    assert "ہمیں یہ صفحہ نہیں ملا" in response.text
