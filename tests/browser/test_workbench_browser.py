@@ -9,6 +9,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from companies.models import InterestRegistration
 from investments.models import Pledge
@@ -22,6 +23,7 @@ from tests.factories import (
     StaffUserFactory,
     TargetFactory,
     ZoneFactory,
+    date_writes_since,
 )
 from zones.models import Zone
 
@@ -151,6 +153,31 @@ def test_dashboard_draws_its_bars_and_fits_a_phone(programme, live_server, page,
     assert widths and max(widths) > 40, widths
     overdue = page.locator(".registry-overdue", has_text="IT exports")
     assert "overdue since 30 jun 2023" in overdue.inner_text().lower()
+
+
+@pytest.mark.browser
+def test_dashboard_figures_as_of_a_past_day(programme, live_server, page, screenshot):
+    """Staff pick a day in the "Figures as of" field and see the figures of then."""
+    # The fixture's records were written two days ago, a second pledge yesterday.
+    today = timezone.localdate()
+    date_writes_since(timezone.now() - datetime.timedelta(hours=1), today - datetime.timedelta(2))
+    since = timezone.now()
+    PledgeFactory(zone=Zone.objects.get(), amount=Decimal("1000000.00"))
+    date_writes_since(since, today - datetime.timedelta(1))
+    log_in(page, "officer")
+    page.set_viewport_size({"width": 1366, "height": 900})
+    page.goto("/admin/")
+    assert "$3,500,000" in page.inner_text("#programme-dashboard")
+    page.fill("#id_as_of", (today - datetime.timedelta(2)).isoformat())
+    page.click(".registry-as-of button")
+    page.wait_for_selector(".registry-as-of-note")
+    assert "$2,500,000" in page.inner_text("#programme-dashboard")
+    assert "$3,500,000" not in page.inner_text("#programme-dashboard")
+    check_page(page, screenshot, page.url.removeprefix(live_server.url), "dashboard-as-of")
+    page.fill("#id_as_of", "2999-01-01")
+    page.click(".registry-as-of button")
+    assert "after today" in page.inner_text(".registry-as-of .errorlist")
+    assert page.input_value("#id_as_of") == "2999-01-01"
 
 
 @pytest.mark.browser
