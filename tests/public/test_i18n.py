@@ -11,7 +11,9 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
 
 from companies.choices import Origin, RegistrationStatus
 from companies.models import InterestRegistration
@@ -283,3 +285,14 @@ def test_error_pages_follow_the_language(urdu_client, db):
     response = urdu_client.get("/zones/no-such-zone/")
     assert response.status_code == 404
     assert "ہمیں یہ صفحہ نہیں ملا" in response.text
+
+
+@pytest.mark.parametrize("template", ["500.html", "503.html"])
+def test_the_last_resort_pages_render_in_urdu_without_a_request(template):
+    with translation.override("ur"):
+        html = render_to_string(template, {"message": ""})
+    assert html_tag(html) == '<html lang="ur" dir="rtl">'
+    assert "ٹیکنالوجی زونز اتھارٹی" in html
+    with translation.override("en"):
+        english = render_to_string(template, {"message": ""})
+    assert html_tag(english) == '<html lang="en-GB" dir="ltr">'
