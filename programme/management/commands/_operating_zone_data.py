@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from django.conf import settings
 
+from core.dates import years_after
 from core.query import CENT
 from enterprises.fiscal import fiscal_year_label
 from enterprises.models import AnnualReturn, Enterprise, LicenceEvent, Plot
@@ -79,11 +80,13 @@ class OperatingZoneGeneratorMixin:
                 issued = issued_on
                 # One in eight was issued for five years and has lapsed: expired, computed.
                 years = 5 if rng.random() < 0.125 else 10
-                expires_on = issued_on.replace(year=issued_on.year + years)
+                expires_on = years_after(issued_on, years)
                 number = f"TZE-{issued_on:%Y}-{row_id:06d}"
                 events.append((row_id, "issued", issued_on, created, None, "", None, None))
                 # In force for years after the data ends (and so today): such may hold plots.
-                if status == "licensed" and expires_on > self.data_end.replace(year=2029):
+                if status == "licensed" and expires_on > years_after(
+                    self.data_end, 2029 - self.data_end.year
+                ):
                     self.licensed_by_zone.setdefault(zone_id, []).append(row_id)
                 if status in ("suspended", "revoked", "surrendered"):
                     on = issued_on + datetime.timedelta(days=rng.randrange(200, 900))
@@ -125,7 +128,7 @@ class OperatingZoneGeneratorMixin:
                 holder = rng.choice(holders)
                 if status != "reserved":
                     lease_start = self.data_end - datetime.timedelta(days=rng.randrange(30, 1500))
-                    lease_end = lease_start.replace(year=lease_start.year + 30)
+                    lease_end = years_after(lease_start, 30)
                 if status == "occupied":
                     occupied = lease_start + datetime.timedelta(days=rng.randrange(30, 200))
             stamp = self.aware(self.data_end)

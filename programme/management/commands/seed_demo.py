@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from companies.models import Company, Contact, InterestRegistration
 from companies.normalize import normalize_company_name
+from core.dates import years_after
 from enterprises import services as enterprise_services
 from enterprises.models import Enterprise, Plot
 from investments.models import ExchangeRate, Pledge, Target
@@ -511,7 +512,7 @@ class Command(BaseCommand):
                 enterprise=enterprise,
                 user=checker,
                 issued_on=issued_on,
-                expires_on=issued_on.replace(year=issued_on.year + 10),
+                expires_on=years_after(issued_on, 10),
                 note=ILLUSTRATIVE,
             )
             self.created += 1
@@ -523,7 +524,7 @@ class Command(BaseCommand):
                     plot=plot,
                     enterprise=enterprise,
                     lease_starts_on=lease_start,
-                    lease_ends_on=lease_start.replace(year=lease_start.year + 30),
+                    lease_ends_on=years_after(lease_start, 30),
                 )
                 if number % 3:
                     enterprise_services.plot_occupy(
