@@ -74,8 +74,12 @@ def notify(
     *,
     context: dict[str, Any] | None = None,
     period: str = "",
+    language: str | None = None,
 ) -> list[Notification]:
     """Record and queue the email for `event` about `obj` to each recipient.
+
+    In `language` (a code of settings.LANGUAGES), else in settings.LANGUAGE_CODE: the
+    acknowledgement of a registration made on the Urdu site is written in Urdu.
 
     Call it inside the transaction of the change it announces. The subject and bodies are
     rendered now, from templates/emails/<event>.{subject.txt,txt,html}, so the record shows
@@ -89,7 +93,7 @@ def notify(
         "site_url": settings.SITE_URL.rstrip("/"),
         **(context or {}),
     }
-    with translation.override(settings.LANGUAGE_CODE):
+    with translation.override(language or settings.LANGUAGE_CODE):
         subject = " ".join(render_to_string(f"emails/{event}.subject.txt", full_context).split())
         body_text = render_to_string(f"emails/{event}.txt", full_context)
         body_html = render_to_string(f"emails/{event}.html", full_context)

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import NoReverseMatch, reverse
+from django.utils import translation
 
 from companies.models import InterestRegistration
 from enterprises.choices import LicenceEventKind, ReturnStatus
@@ -53,6 +54,9 @@ def registration_received_notify(*, registration: InterestRegistration) -> list[
             registration,
             [contact.email],
             context=context,
+            # The language the applicant used the form in (English from the API and the admin,
+            # which always run in English); staff are told in English.
+            language=translation.get_language(),
         )
     sent += notify(
         NotificationEvent.REGISTRATION_RECEIVED_STAFF,

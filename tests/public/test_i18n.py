@@ -19,6 +19,7 @@ from companies.choices import Origin, RegistrationStatus
 from companies.models import InterestRegistration
 from enterprises.choices import LicenceStatus
 from investments.choices import PledgeStatus
+from notifications.models import Notification
 from tests.public.conftest import fresh_form_token
 from zones.choices import ZoneStatus
 
@@ -296,3 +297,24 @@ def test_the_last_resort_pages_render_in_urdu_without_a_request(template):
     with translation.override("en"):
         english = render_to_string(template, {"message": ""})
     assert html_tag(english) == '<html lang="en-GB" dir="ltr">'
+
+
+def test_the_acknowledgement_is_written_in_the_language_of_the_form(urdu_client, registration_data):
+    data = {**registration_data, "form_token": fresh_form_token(urdu_client)}
+    urdu_client.post("/register/", data)
+    registration = InterestRegistration.objects.get()
+    acknowledgement = Notification.objects.get(event="registration_received")
+    assert acknowledgement.subject == f"آپ کی دلچسپی کی رجسٹریشن {registration.reference}"
+    assert "ٹیکنالوجی زونز اتھارٹی" in acknowledgement.body_text
+    assert 'lang="ur" dir="rtl"' in acknowledgement.body_html
+    # Staff are told in English.
+    staff = Notification.objects.get(event="registration_received_staff")
+    assert not URDU_LETTERS.search(staff.subject)
+
+
+def test_the_acknowledgement_of_an_english_registration_stays_english(client, registration_data):
+    data = {**registration_data, "form_token": fresh_form_token(client)}
+    client.post("/register/", data)
+    acknowledgement = Notification.objects.get(event="registration_received")
+    assert acknowledgement.subject.startswith("Your interest registration TZR-")
+    assert not URDU_LETTERS.search(acknowledgement.body_html)
