@@ -2,13 +2,15 @@
 
 import datetime
 import re
+from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F, QuerySet, Sum
 
-from core.query import CENT
+from core.query import CENT, subquery_sum
 
 from .choices import PledgeStatus
 from .models import Disbursement, ExchangeRate, Pledge
@@ -128,3 +130,76 @@ def disbursement_record(
     locked.save(update_fields=["realized_amount", "realized_usd", "updated"])
     pledge.refresh_from_db()
     return disbursement
+
+
+@dataclass(frozen=True)
+class RunningTotalDifference:
+    """A pledge whose running realised totals disagree with the sum of its disbursements."""
+
+    pledge_id: int
+    stored_amount: Decimal
+    disbursed_amount: Decimal
+    stored_usd: Decimal
+    disbursed_usd: Decimal
+    repaired: bool = False
+    problem: str = ""
+
+
+def pledges_with_wrong_totals() -> QuerySet[Pledge]:
+    """Pledges whose realised amount or USD differ from their disbursements' sums (one query)."""
+    disbursements = Disbursement.objects.all()
+    return (
+        Pledge.objects.annotate(
+            disbursed_amount=subquery_sum(disbursements, "amount", outer_field="pledge"),
+            disbursed_usd=subquery_sum(disbursements, "amount_usd", outer_field="pledge"),
+        )
+        .exclude(realized_amount=F("disbursed_amount"), realized_usd=F("disbursed_usd"))
+        .order_by("pk")
+    )
+
+
+def pledge_totals_verify(*, repair: bool = False) -> list[RunningTotalDifference]:
+    """Every pledge's running realised totals against its disbursements; `repair` resets them.
+
+    A repair saves the pledge under its row lock (a new version in its history, `updated`
+    moved so that partners sync it). Disbursements above the pledged amount cannot be
+    repaired this way: the pledge's constraint refuses them, and a person must look.
+    """
+    differences = []
+    # Named through a tuple: the type stubs know model fields only, not the annotations.
+    columns = (
+        "pk",
+        "amount",
+        "realized_amount",
+        "realized_usd",
+        "disbursed_amount",
+        "disbursed_usd",
+    )
+    for row in pledges_with_wrong_totals().values(*columns):
+        # Cents throughout: SQLite hands sums back without their decimal places.
+        cents = {key: Decimal(row[key]).quantize(CENT) for key in columns[1:]}
+        difference = RunningTotalDifference(
+            pledge_id=row["pk"],
+            stored_amount=cents["realized_amount"],
+            disbursed_amount=cents["disbursed_amount"],
+            stored_usd=cents["realized_usd"],
+            disbursed_usd=cents["disbursed_usd"],
+        )
+        if repair and cents["disbursed_amount"] > cents["amount"]:
+            difference = replace(
+                difference,
+                problem=f"its disbursements ({cents['disbursed_amount']:,}) exceed the pledged "
+                f"amount ({cents['amount']:,}): correct the disbursements first",
+            )
+        elif repair:
+            with transaction.atomic():
+                locked = Pledge.objects.select_for_update().get(pk=row["pk"])
+                sums = Disbursement.objects.filter(pledge=locked).aggregate(
+                    amount=Sum("amount"), usd=Sum("amount_usd")
+                )
+                locked.realized_amount = sums["amount"] or Decimal("0")
+                locked.realized_usd = sums["usd"] or Decimal("0")
+                locked.save(update_fields=["realized_amount", "realized_usd", "updated"])
+            difference = replace(difference, repaired=True)
+        differences.append(difference)
+    return differences
