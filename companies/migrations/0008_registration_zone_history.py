@@ -6,24 +6,57 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('companies', '0007_consent_and_contact_purge'),
-        ('zones', '0001_initial'),
+        ("companies", "0007_consent_and_contact_purge"),
+        ("zones", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='HistoricalInterestRegistration_zones',
+            name="HistoricalInterestRegistration_zones",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('m2m_history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, to='companies.historicalinterestregistration')),
-                ('interestregistration', models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='companies.interestregistration')),
-                ('zone', models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='zones.zone')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("m2m_history_id", models.AutoField(primary_key=True, serialize=False)),
+                (
+                    "history",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        to="companies.historicalinterestregistration",
+                    ),
+                ),
+                (
+                    "interestregistration",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_tablespace="",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="companies.interestregistration",
+                    ),
+                ),
+                (
+                    "zone",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_tablespace="",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="zones.zone",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'HistoricalInterestRegistration_zones',
+                "verbose_name": "HistoricalInterestRegistration_zones",
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),

@@ -259,3 +259,11 @@ def test_versions_saved_before_zones_were_kept_use_todays_links(api_client, days
     # The one registration of day 1 names Karachi and, since day 3, Lahore too.
     assert by_zone == {"karachi": 1, "lahore": 1}
     assert body["totals"]["registration_count"] == 1
+
+
+@pytest.mark.parametrize("name", REPORTS)
+def test_the_first_day_of_the_calendar_is_an_empty_report(api_client, name):
+    ZoneFactory()
+    response = api_client.get(f"/api/v1/reports/{name}/", {"as_of": "0001-01-01"})
+    assert response.status_code == 200
+    assert response.json()["filters"]["as_of"] == "0001-01-01"
