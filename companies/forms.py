@@ -252,7 +252,7 @@ class InterestRegistrationForm(forms.Form):
     def _zone_label(zone):
         # The status label in the page's language (zones.choices marks the labels for it).
         status = gettext(zone.get_status_display())
-        return f"{zone.name} — {zone.city}, {zone.province} ({status})"
+        return f"{zone.local_name} — {zone.city}, {zone.province} ({status})"
 
     def clean_company_name(self):
         return _collapse_spaces(_reject_control_characters(self.cleaned_data["company_name"]))

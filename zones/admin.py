@@ -202,6 +202,14 @@ class ZoneAdmin(ServiceErrorsAsMessagesMixin, PledgeTotalsColumnsMixin, HistoryI
         fieldsets = [
             (None, {"fields": ("name", "slug", "developer", "description")}),
             (
+                "Urdu (public site)",
+                {
+                    "fields": ("name_ur", "description_ur"),
+                    "description": "Shown to readers of the Urdu site; left empty, they see "
+                    "the English.",
+                },
+            ),
+            (
                 "Location",
                 {
                     "fields": (

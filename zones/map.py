@@ -22,7 +22,7 @@ VIEW_WIDTH = 1000
 PADDING = 24
 
 # What a map marker needs from a zone; views load only these (one query, no annotations).
-MAP_ZONE_FIELDS = ("name", "slug", "city", "province", "status", "latitude", "longitude")
+MAP_ZONE_FIELDS = ("name", "name_ur", "slug", "city", "province", "status", "latitude", "longitude")
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import translation
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
@@ -86,6 +87,10 @@ class Incentive(TimeStampedModel):
         return self.name
 
 
+def _reading_urdu() -> bool:
+    return (translation.get_language() or "").startswith("ur")
+
+
 class Zone(TimeStampedModel):
     """A technology zone: where it is, who develops it and where it stands in its rollout."""
 
@@ -118,6 +123,9 @@ class Zone(TimeStampedModel):
     target_opening_date = models.DateField(null=True, blank=True, db_index=True)
     actual_opening_date = models.DateField(null=True, blank=True, db_index=True)
     description = models.TextField(blank=True)
+    # The public site shows these to Urdu readers; empty, they see the English.
+    name_ur = models.CharField("name in Urdu", max_length=200, blank=True)
+    description_ur = models.TextField("description in Urdu", blank=True)
 
     objects = ZoneQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["updated"])
@@ -150,6 +158,15 @@ class Zone(TimeStampedModel):
 
     def __str__(self):
         return self.name
+
+    @property
+    def local_name(self) -> str:
+        """The name in the language of the page: Urdu when staff entered one."""
+        return self.name_ur if self.name_ur and _reading_urdu() else self.name
+
+    @property
+    def local_description(self) -> str:
+        return self.description_ur if self.description_ur and _reading_urdu() else self.description
 
     def get_absolute_url(self):
         return reverse("public:zone-detail", kwargs={"slug": self.slug})

@@ -46,6 +46,13 @@ SECTORS = [
     ("Gaming and digital media", "gaming-digital-media"),
 ]
 
+# Translator's note: the zone's official Urdu name is the Authority's to confirm.
+TPL_ZONE_URDU = {
+    "name_ur": "ٹی پی ایل ٹیکنالوجی زون کراچی",
+    "description_ur": "کراچی میں ٹی پی ایل کارپوریشن کا ٹیکنالوجی زون۔ اخباری رپورٹ سے؛"
+    " مقام، رقبہ اور تاریخیں مثال کے طور پر دی گئی ہیں۔",
+}
+
 # (slug, name, city, province, lat, lon, hectares, developer slug, history, target opening)
 # history: list of (status, date) steps; the last is the zone's current status.
 ZONES = [
@@ -272,6 +279,8 @@ class Command(BaseCommand):
                         if slug == "tpl-technology-zone-karachi"
                         else ILLUSTRATIVE
                     ),
+                    # The flagship zone shows the Urdu site's own names; the rest fall back.
+                    **(TPL_ZONE_URDU if slug == "tpl-technology-zone-karachi" else {}),
                 },
             )
             if created:

@@ -1,0 +1,77 @@
+"""A zone's Urdu name and description, entered by staff, on the Urdu public site."""
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from django.urls import reverse
+
+from tests.factories import ZoneFactory
+
+pytestmark = pytest.mark.django_db
+
+URDU_NAME = "کراچی ٹیکنالوجی زون"
+URDU_TEXT = "کراچی میں سافٹ ویئر کمپنیوں کے لیے زون۔"
+
+
+@pytest.fixture
+def zone(karachi_zone):
+    karachi_zone.description = "A zone for software firms in Karachi."
+    karachi_zone.name_ur = URDU_NAME
+    karachi_zone.description_ur = URDU_TEXT
+    karachi_zone.save()
+    return karachi_zone
+
+
+@pytest.fixture
+def urdu_client(client):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "ur"
+    return client
+
+
+@pytest.mark.parametrize("url", ["/", "/zones/", "/zones/karachi-technology-zone/", "/register/"])
+def test_urdu_readers_see_the_urdu_name(urdu_client, zone, url):
+    urdu = urdu_client.get(url).text
+    assert URDU_NAME in urdu
+    english = Client().get(url).text
+    assert URDU_NAME not in english and "Karachi Technology Zone" in english
+
+
+def test_the_zone_page_in_urdu_has_the_urdu_description_and_title(urdu_client, zone):
+    page = urdu_client.get(zone.get_absolute_url()).text
+    assert URDU_TEXT in page and "A zone for software firms" not in page
+    assert f"<h1>{URDU_NAME}</h1>" in page
+    assert f"<title>{URDU_NAME}" in page
+
+
+def test_a_zone_without_an_urdu_name_keeps_its_english_one(urdu_client, karachi_zone):
+    other = ZoneFactory(name="Hyderabad Software Park", slug="hyderabad", description="Near HQ")
+    page = urdu_client.get(other.get_absolute_url()).text
+    assert "<h1>Hyderabad Software Park</h1>" in page and "Near HQ" in page
+    assert "Hyderabad Software Park" in urdu_client.get("/zones/").text
+
+
+def test_the_urdu_name_is_escaped(urdu_client, zone):
+    zone.name_ur = "<script>alert(1)</script>"
+    zone.save()
+    page = urdu_client.get("/zones/").text
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_the_zone_list_costs_the_same_with_urdu_names(
+    urdu_client, zone, django_assert_max_num_queries
+):
+    from tests.admin.test_admin import query_count
+
+    few = query_count(urdu_client, "/zones/")
+    for n in range(10):
+        ZoneFactory(name_ur=f"زون {n}", slug=f"zone-{n}")
+    with django_assert_max_num_queries(few):
+        urdu_client.get("/zones/")
+
+
+def test_staff_enter_the_urdu_name_in_the_admin(client, staff_user, zone):
+    client.force_login(staff_user)
+    page = client.get(reverse("admin:zones_zone_change", args=(zone.pk,))).text
+    assert "Urdu (public site)" in page
+    assert 'name="name_ur"' in page and 'name="description_ur"' in page
