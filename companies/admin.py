@@ -8,7 +8,7 @@ from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.html import format_html
 from django_countries.filters import CountryFilter
@@ -67,6 +67,7 @@ SERVICE_OWNED_FIELDS = (
     "submitted_company_name",
     "submitted_contact_name",
     "submitted_contact_phone",
+    "language",
 )
 
 
@@ -378,6 +379,7 @@ class InterestRegistrationAdmin(
         "submitted_contact_phone",
         "consented_at",
         "contact_data_purged_at",
+        "email_language",
         "created",
         "updated",
     )
@@ -397,7 +399,7 @@ class InterestRegistrationAdmin(
             "Status",
             {
                 "fields": (
-                    ("status", "channel"),
+                    ("status", "channel", "email_language"),
                     ("submitted_by", "assigned_to"),
                     ("recommended_by", "recommended_at"),
                     ("reviewer", "reviewed_at"),
@@ -417,6 +419,15 @@ class InterestRegistrationAdmin(
         "decline",
     )
     change_form_template = "admin/companies/interestregistration/change_form.html"
+
+    @admin.display(description="emails written in")
+    def email_language(self, registration):
+        """The language the company's emails go out in (the form's; English from other channels)."""
+        code = registration.language or settings.LANGUAGE_CODE
+        try:
+            return translation.get_language_info(code)["name"]
+        except KeyError:
+            return code
 
     def get_inlines(self, request, obj):
         # A registration being entered has no review yet.

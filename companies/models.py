@@ -150,6 +150,9 @@ class InterestRegistration(TimeStampedModel):
     submitted_company_name = models.CharField(max_length=200, blank=True, db_default="")
     submitted_contact_name = models.CharField(max_length=200, blank=True, db_default="")
     submitted_contact_phone = models.CharField(max_length=40, blank=True, db_default="")
+    # The language the applicant used (a code of settings.LANGUAGES; empty: the default).
+    # Every email to the company about this registration and what follows is written in it.
+    language = models.CharField(max_length=10, blank=True, db_default="", default="")
     # Maker-checker: who entered it (staff channel) may not be who accepts it.
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

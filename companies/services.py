@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.db.models.functions import Coalesce
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from zones.models import Sector
 
@@ -122,6 +122,14 @@ def registration_check(
         )
 
 
+def applicant_language() -> str:
+    """The supported language the current request runs in (the admin and the API: English)."""
+    try:
+        return translation.get_supported_language_variant(translation.get_language() or "")
+    except LookupError:
+        return ""
+
+
 @transaction.atomic
 def registration_submit(
     *,
@@ -188,6 +196,7 @@ def registration_submit(
         message=message,
         submitted_by=submitted_by,
         consented_at=consented_at,
+        language=applicant_language(),
         **submitted,
     )
     registration.full_clean(exclude=["zones"])

@@ -17,7 +17,7 @@ from enterprises.models import AnnualReturn, Enterprise
 
 from . import outbox
 from .choices import NotificationEvent
-from .services import enterprise_recipients
+from .services import applicant_language, enterprise_recipients
 
 
 @dataclass(frozen=True)
@@ -76,7 +76,13 @@ def reminders_send(
                 try:
                     with transaction.atomic():
                         counts[rule.event] += len(
-                            outbox.notify(rule.event, obj, [recipient], period=period)
+                            outbox.notify(
+                                rule.event,
+                                obj,
+                                [recipient],
+                                period=period,
+                                language=applicant_language(obj),
+                            )
                         )
                 except IntegrityError:
                     pass  # reminded already: the unique constraint decided

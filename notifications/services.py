@@ -7,7 +7,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import NoReverseMatch, reverse
-from django.utils import translation
 
 from companies.models import InterestRegistration
 from enterprises.choices import LicenceEventKind, ReturnStatus
@@ -54,9 +53,8 @@ def registration_received_notify(*, registration: InterestRegistration) -> list[
             registration,
             [contact.email],
             context=context,
-            # The language the applicant used the form in (English from the API and the admin,
-            # which always run in English); staff are told in English.
-            language=translation.get_language(),
+            # The language the applicant used the form in; staff are told in English.
+            language=applicant_language(registration),
         )
     sent += notify(
         NotificationEvent.REGISTRATION_RECEIVED_STAFF,
@@ -88,7 +86,13 @@ def registration_status_changed_notify(
     if event is None or contact is None or not contact.email:
         return []
     context = {**_registration_context(registration), "note": note}
-    return notify(event, registration, [contact.email], context=context)
+    return notify(
+        event,
+        registration,
+        [contact.email],
+        context=context,
+        language=applicant_language(registration),
+    )
 
 
 def zone_status_changed_publish(*, change: ZoneStatusChange) -> list[WebhookDelivery]:
@@ -135,6 +139,19 @@ RETURN_STATUS_EMAILS = {
 }
 
 
+def applicant_language(subject: InterestRegistration | Enterprise | AnnualReturn) -> str | None:
+    """The language of the registration behind `subject`, for the emails the company gets."""
+    if isinstance(subject, AnnualReturn):
+        subject = subject.enterprise
+    if isinstance(subject, Enterprise):
+        if subject.registration is None:
+            return None
+        subject = subject.registration
+    if not isinstance(subject, InterestRegistration):
+        return None
+    return subject.language or None
+
+
 def enterprise_recipients(enterprise: Enterprise) -> list[str]:
     """Who hears about a licence: the contact of the registration it came from, else the
     company's contacts (staff entered them; the address is the company's own)."""
@@ -168,7 +185,11 @@ def licence_changed_notify(*, enterprise: Enterprise, event: LicenceEvent) -> li
     if email is None:
         return []
     return notify(
-        email, enterprise, enterprise_recipients(enterprise), context={"note": event.reason}
+        email,
+        enterprise,
+        enterprise_recipients(enterprise),
+        context={"note": event.reason},
+        language=applicant_language(enterprise),
     )
 
 
@@ -185,6 +206,7 @@ def return_status_changed_notify(
         annual_return,
         enterprise_recipients(annual_return.enterprise),
         context={"note": annual_return.review_note},
+        language=applicant_language(annual_return),
     )
 
 
