@@ -22,6 +22,8 @@ from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 
+from core import replica
+
 logger = logging.getLogger(__name__)
 
 GENERATION_KEY = "registry:data-generation"
@@ -71,6 +73,10 @@ def cached(name: str, parameters: object, compute: Callable[[], T]) -> T:
     if hit is not None:
         return hit
     result = compute()
+    if replica.reads_may_lag():
+        # Read on a replica that may not have the write which moved the generation on: kept
+        # no longer than a browser's own writes are kept off the replica (ADR 0707).
+        seconds = min(seconds, max(1, settings.REPLICA_STICKY_SECONDS))
     try:
         cache.set(key, result, timeout=seconds)
     except Exception:

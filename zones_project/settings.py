@@ -431,3 +431,37 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 # per-zone sums from the index alone; SQLite builds them without those columns, which is
 # all a development database needs, and warns (models.W040) on every check.
 SILENCED_SYSTEM_CHECKS = ["models.W040"]
+
+# --- Read replica (docs/adr/0707-read-replica-routing.md, core/replica.py) ---
+# DATABASE_REPLICA_URL names a streaming replica of DATABASE_URL's database. Set, it becomes
+# the `replica` alias, read by the public catalogue's and the API's lists and reports (GET);
+# writes, the admin, the portal, past reports (as_of) and a browser's requests for
+# REPLICA_STICKY_SECONDS after it wrote stay on the primary. Unset, nothing here changes.
+# REPLICA_MAX_LAG_SECONDS (empty: no limit): a replica further behind, or unreachable, is
+# passed over (checked at most every REPLICA_CHECK_SECONDS per process).
+REPLICA_STICKY_SECONDS = int(os.environ.get("REPLICA_STICKY_SECONDS", "10"))
+REPLICA_MAX_LAG_SECONDS = (
+    float(os.environ["REPLICA_MAX_LAG_SECONDS"])
+    if os.environ.get("REPLICA_MAX_LAG_SECONDS")
+    else None
+)
+REPLICA_CHECK_SECONDS = float(os.environ.get("REPLICA_CHECK_SECONDS", "5"))
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        os.environ["DATABASE_REPLICA_URL"],
+        conn_max_age=DATABASES["default"]["CONN_MAX_AGE"],
+        conn_health_checks=True,
+    )
+    if DATABASES["replica"]["ENGINE"] == "django.db.backends.postgresql":
+        # A replica that does not answer costs a request this long, then is passed over.
+        DATABASES["replica"].setdefault("OPTIONS", {}).update(
+            options="-c jit=off",
+            connect_timeout=int(os.environ.get("REPLICA_CONNECT_TIMEOUT", "3")),
+        )
+    # The test suite reads its one test database through both aliases.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["core.replica.ReplicaRouter"]
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("whitenoise.middleware.WhiteNoiseMiddleware") + 1,
+        "core.replica.ReplicaMiddleware",
+    )
