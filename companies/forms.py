@@ -117,6 +117,19 @@ class ZoneChoiceField(forms.ModelMultipleChoiceField):
         return zones
 
 
+_ARABIC_SCRIPT = re.compile(r"[\u0600-\u06FF]")
+
+
+def _countries_in_order() -> list:
+    """django-countries' order, except that names in Urdu come before those left in English.
+
+    Only some countries have Urdu names (zones_project/i18n_countries.py); sorted together,
+    every Latin name would come first and put Pakistan last of about 250. In English nothing
+    moves (the sort is stable).
+    """
+    return sorted(countries, key=lambda country: not _ARABIC_SCRIPT.search(str(country.name)))
+
+
 class InterestRegistrationForm(forms.Form):
     """What a company tells the authority when it registers interest in zones."""
 
@@ -245,7 +258,7 @@ class InterestRegistrationForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["country"].choices = [("", _("Choose a country")), *countries]
+        self.fields["country"].choices = [("", _("Choose a country")), *_countries_in_order()]
         self.fields["zones"].label_from_instance = self._zone_label
 
     @staticmethod

@@ -23,6 +23,9 @@ from typing import Any
 
 from django.db.models import Max, QuerySet
 from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from companies.models import Company, InterestRegistration
 from enterprises.models import AnnualReturn, Enterprise, Plot
@@ -53,8 +56,9 @@ class Column:
 
     name: str
     type: str  # text, integer, decimal, date, boolean
-    description: str
-    unit: str = ""
+    # Lazy: the page shows them in the reader's language; the files force English.
+    description: str | Promise
+    unit: str | Promise = ""
     # Report datasets: the sections (tables) whose rows carry this column; empty for all rows.
     sections: tuple[str, ...] = ()
 
@@ -64,9 +68,9 @@ class Dataset:
     """A downloadable table: its columns, how its rows are built, when its data last changed."""
 
     slug: str
-    title: str
-    description: str
-    frequency: str
+    title: str | Promise
+    description: str | Promise
+    frequency: str | Promise
     columns: tuple[Column, ...]
     rows: Callable[[], list[Row]]
     # Querysets whose newest `updated` stamps (and tombstones of these resources) date the data.
@@ -121,47 +125,53 @@ def _zone_rows() -> list[Row]:
 
 ZONES = Dataset(
     slug="zones",
-    title="Technology zones",
-    description="Every zone in the registry: who develops it, where it is, how far its rollout "
-    "has come, its sectors, and the private investment pledged and realised in it.",
-    frequency="Whenever staff record a change: a zone's status, a pledge or a disbursement.",
+    title=_("Technology zones"),
+    description=_(
+        "Every zone in the registry: who develops it, where it is, how far its rollout "
+        "has come, its sectors, and the private investment pledged and realised in it."
+    ),
+    frequency=_("Whenever staff record a change: a zone's status, a pledge or a disbursement."),
     api_path="/api/v1/zones/",
     columns=(
-        Column("slug", "text", "The zone's identifier, as in its web address and the API."),
-        Column("name", "text", "The zone's name."),
-        Column("developer", "text", "The company licensed to build and run the zone."),
-        Column("city", "text", "City."),
-        Column("province", "text", "Province or region."),
-        Column("country", "text", "Country.", "ISO 3166-1 alpha-2 code"),
+        Column("slug", "text", _("The zone's identifier, as in its web address and the API.")),
+        Column("name", "text", _("The zone's name.")),
+        Column("developer", "text", _("The company licensed to build and run the zone.")),
+        Column("city", "text", _("City.")),
+        Column("province", "text", _("Province or region.")),
+        Column("country", "text", _("Country."), _("ISO 3166-1 alpha-2 code")),
         Column(
             "status",
             "text",
-            "Rollout stage: proposed, approved, under_development, operational, suspended "
-            "or cancelled.",
+            _(
+                "Rollout stage: proposed, approved, under_development, operational, suspended "
+                "or cancelled."
+            ),
         ),
         Column(
             "latitude",
             "decimal",
-            "Latitude of the zone's centre (blank if not known).",
-            "degrees (WGS 84)",
+            _("Latitude of the zone's centre (blank if not known)."),
+            _("degrees (WGS 84)"),
         ),
         Column(
             "longitude",
             "decimal",
-            "Longitude of the zone's centre (blank if not known).",
-            "degrees (WGS 84)",
+            _("Longitude of the zone's centre (blank if not known)."),
+            _("degrees (WGS 84)"),
         ),
-        Column("area_hectares", "decimal", "Land area (blank if not known).", "hectares"),
-        Column("target_opening_date", "date", "The planned opening date.", "ISO 8601 date"),
-        Column("actual_opening_date", "date", "The day the zone opened.", "ISO 8601 date"),
-        Column("sectors", "text", "The zone's sectors, as slugs separated by “; ”."),
+        Column("area_hectares", "decimal", _("Land area (blank if not known)."), _("hectares")),
+        Column("target_opening_date", "date", _("The planned opening date."), _("ISO 8601 date")),
+        Column("actual_opening_date", "date", _("The day the zone opened."), _("ISO 8601 date")),
+        Column("sectors", "text", _("The zone's sectors, as slugs separated by “; ”.")),
         Column(
             "pledged_usd",
             "decimal",
-            "Private investment pledged, cancelled pledges excluded.",
-            "US dollars",
+            _("Private investment pledged, cancelled pledges excluded."),
+            _("US dollars"),
         ),
-        Column("realized_usd", "decimal", "Investment actually disbursed so far.", "US dollars"),
+        Column(
+            "realized_usd", "decimal", _("Investment actually disbursed so far."), _("US dollars")
+        ),
     ),
     rows=_zone_rows,
     sources=lambda: (
@@ -217,26 +227,32 @@ def _last_lapse(enterprises: QuerySet) -> Callable[[datetime.date], datetime.dat
 
 ENTERPRISES = Dataset(
     slug="enterprises",
-    title="Public register of zone enterprises",
-    description="Every licence the authority has issued to operate in a zone: who holds it, "
-    "where, what for, and whether it is in force. Applications not yet licensed are not listed.",
-    frequency="Whenever a licence is issued, renewed, suspended, reinstated, revoked or "
-    "surrendered, and on the day after a licence expires.",
+    title=_("Public register of zone enterprises"),
+    description=_(
+        "Every licence the authority has issued to operate in a zone: who holds it, "
+        "where, what for, and whether it is in force. Applications not yet licensed are not listed."
+    ),
+    frequency=_(
+        "Whenever a licence is issued, renewed, suspended, reinstated, revoked or "
+        "surrendered, and on the day after a licence expires."
+    ),
     api_path="/api/v1/enterprises/",
     columns=(
-        Column("licence_number", "text", "The licence number (unique)."),
-        Column("company", "text", "The company holding the licence."),
-        Column("zone", "text", "The zone's slug (see the zones dataset)."),
-        Column("zone_name", "text", "The zone's name."),
+        Column("licence_number", "text", _("The licence number (unique).")),
+        Column("company", "text", _("The company holding the licence.")),
+        Column("zone", "text", _("The zone's slug (see the zones dataset).")),
+        Column("zone_name", "text", _("The zone's name.")),
         Column(
             "status",
             "text",
-            "licensed, suspended, revoked, surrendered or expired (a licence past its expiry "
-            "date reads as expired).",
+            _(
+                "licensed, suspended, revoked, surrendered or expired (a licence past its expiry "
+                "date reads as expired)."
+            ),
         ),
-        Column("activities", "text", "What the enterprise is licensed to do in the zone."),
-        Column("issued_on", "date", "The day the licence was issued.", "ISO 8601 date"),
-        Column("expires_on", "date", "The day the licence expires.", "ISO 8601 date"),
+        Column("activities", "text", _("What the enterprise is licensed to do in the zone.")),
+        Column("issued_on", "date", _("The day the licence was issued."), _("ISO 8601 date")),
+        Column("expires_on", "date", _("The day the licence expires."), _("ISO 8601 date")),
     ),
     rows=_enterprise_rows,
     sources=lambda: (
@@ -285,49 +301,62 @@ def _report_columns(
         Column(
             "section",
             "text",
-            "The part of the report the row belongs to: "
-            + ", ".join(section for section, _ in sections)
-            + ".",
+            format_lazy(
+                _("The part of the report the row belongs to: {sections}."),
+                sections=", ".join(section for section, _fields in sections),
+            ),
         ),
         *(Column(name, *described[name], sections=tuple(order[name])) for name in order),
     )
 
 
 COMMON = {
-    "status": ("text", "The status the row counts.", ""),
-    "label": ("text", "A readable name for the row's status, origin or sector.", ""),
-    "zone": ("text", "Zone slug.", ""),
-    "zone_name": ("text", "Zone name.", ""),
-    "province": ("text", "Province or region.", ""),
-    "quarter": ("text", "Calendar quarter, e.g. 2026-Q3.", ""),
-    "quarter_start": ("date", "First day of the quarter.", "ISO 8601 date"),
-    "zone_count": ("integer", "Zones.", "zones"),
-    "operational_count": ("integer", "Zones operational.", "zones"),
-    "company_count": ("integer", "Distinct companies.", "companies"),
-    "registration_count": ("integer", "Interest registrations.", "registrations"),
-    "pledged_usd": ("decimal", "Pledged, cancelled pledges excluded.", "US dollars"),
-    "committed_usd": ("decimal", "Committed, in progress or realised pledges.", "US dollars"),
-    "realized_usd": ("decimal", "Disbursed so far.", "US dollars"),
-    "pledge_count": ("integer", "Pledges (cancelled excluded, except by status).", "pledges"),
+    "status": ("text", _("The status the row counts."), ""),
+    "label": ("text", _("A readable name for the row's status, origin or sector."), ""),
+    "zone": ("text", _("Zone slug."), ""),
+    "zone_name": ("text", _("Zone name."), ""),
+    "province": ("text", _("Province or region."), ""),
+    "quarter": ("text", _("Calendar quarter, e.g. 2026-Q3."), ""),
+    "quarter_start": ("date", _("First day of the quarter."), _("ISO 8601 date")),
+    "zone_count": ("integer", _("Zones."), _("zones")),
+    "operational_count": ("integer", _("Zones operational."), _("zones")),
+    "company_count": ("integer", _("Distinct companies."), _("companies")),
+    "registration_count": ("integer", _("Interest registrations."), _("registrations")),
+    "pledged_usd": ("decimal", _("Pledged, cancelled pledges excluded."), _("US dollars")),
+    "committed_usd": ("decimal", _("Committed, in progress or realised pledges."), _("US dollars")),
+    "realized_usd": ("decimal", _("Disbursed so far."), _("US dollars")),
+    "pledge_count": ("integer", _("Pledges (cancelled excluded, except by status)."), _("pledges")),
     # Targets (every report carries the targets it measures).
-    "slug": ("text", "Target identifier.", ""),
-    "name": ("text", "Target name.", ""),
-    "metric": ("text", "What the target measures (pledged_usd, zones_operational, …).", ""),
-    "target_value": ("decimal", "The target.", "the metric's unit (US dollars, zones, …)"),
-    "baseline_value": ("decimal", "The value when the target was set.", "the metric's unit"),
-    "current_value": ("decimal", "The value now, within the target's window.", "the metric's unit"),
-    "percent_reached": ("decimal", "Current value as a share of the target.", "per cent"),
-    "start_date": ("date", "First day of the target's window.", "ISO 8601 date"),
-    "due_date": ("date", "Last day of the target's window.", "ISO 8601 date"),
+    "slug": ("text", _("Target identifier."), ""),
+    "name": ("text", _("Target name."), ""),
+    "metric": ("text", _("What the target measures (pledged_usd, zones_operational, …)."), ""),
+    "target_value": ("decimal", _("The target."), _("the metric's unit (US dollars, zones, …)")),
+    "baseline_value": ("decimal", _("The value when the target was set."), _("the metric's unit")),
+    "current_value": (
+        "decimal",
+        _("The value now, within the target's window."),
+        _("the metric's unit"),
+    ),
+    "percent_reached": ("decimal", _("Current value as a share of the target."), _("per cent")),
+    "start_date": ("date", _("First day of the target's window."), _("ISO 8601 date")),
+    "due_date": ("date", _("Last day of the target's window."), _("ISO 8601 date")),
 }
-AREA = "square metres"
+AREA = _("square metres")
 ROLLOUT_DESCRIBED = {
     **COMMON,
-    "under_development_count": ("integer", "Zones under development.", "zones"),
-    "planned_openings": ("integer", "Zones due to open in the quarter (target date).", "zones"),
-    "actual_openings": ("integer", "Zones that opened in the quarter.", "zones"),
+    "under_development_count": ("integer", _("Zones under development."), _("zones")),
+    "planned_openings": (
+        "integer",
+        _("Zones due to open in the quarter (target date)."),
+        _("zones"),
+    ),
+    "actual_openings": ("integer", _("Zones that opened in the quarter."), _("zones")),
     **{
-        f"{status}_count": ("integer", f"Licences whose status is {status}.", "licences")
+        f"{status}_count": (
+            "integer",
+            format_lazy(_("Licences whose status is {status}."), status=status),
+            _("licences"),
+        )
         for status in (
             "applied",
             "approved",
@@ -338,62 +367,68 @@ ROLLOUT_DESCRIBED = {
             "surrendered",
         )
     },
-    "plot_count": ("integer", "Plots and built spaces.", "plots"),
-    "allocated_plot_count": ("integer", "Plots allocated.", "plots"),
-    "occupied_plot_count": ("integer", "Plots occupied.", "plots"),
-    "total_area_m2": ("decimal", "Area of all plots.", AREA),
-    "allocated_area_m2": ("decimal", "Area allocated.", AREA),
-    "occupied_area_m2": ("decimal", "Area occupied.", AREA),
+    "plot_count": ("integer", _("Plots and built spaces."), _("plots")),
+    "allocated_plot_count": ("integer", _("Plots allocated."), _("plots")),
+    "occupied_plot_count": ("integer", _("Plots occupied."), _("plots")),
+    "total_area_m2": ("decimal", _("Area of all plots."), AREA),
+    "allocated_area_m2": ("decimal", _("Area allocated."), AREA),
+    "occupied_area_m2": ("decimal", _("Area occupied."), AREA),
     "occupancy_pct": (
         "decimal",
-        "Allocated and occupied area as a share of all plots' area.",
-        "per cent",
+        _("Allocated and occupied area as a share of all plots' area."),
+        _("per cent"),
     ),
 }
 INVESTMENT_DESCRIBED = {
     **COMMON,
-    "origin": ("text", "Company origin: domestic or global.", ""),
-    "stage": ("text", "Funnel stage: registered, accepted, pledged, committed, realized.", ""),
-    "count": ("integer", "Registrations or pledges at the funnel stage.", ""),
-    "amount_usd": ("decimal", "Pledges in the status, or the funnel stage's amount.", "US dollars"),
+    "origin": ("text", _("Company origin: domestic or global."), ""),
+    "stage": ("text", _("Funnel stage: registered, accepted, pledged, committed, realized."), ""),
+    "count": ("integer", _("Registrations or pledges at the funnel stage."), ""),
+    "amount_usd": (
+        "decimal",
+        _("Pledges in the status, or the funnel stage's amount."),
+        _("US dollars"),
+    ),
 }
 COMPANIES_DESCRIBED = {
     **COMMON,
-    "origin": ("text", "Company origin: domestic or global.", ""),
-    "sector": ("text", "Sector slug (blank: not given).", ""),
+    "origin": ("text", _("Company origin: domestic or global."), ""),
+    "sector": ("text", _("Sector slug (blank: not given)."), ""),
 }
 RETURN_FIGURES_DESCRIBED = {
-    "fiscal_year": ("text", "Pakistan's fiscal year, July–June, e.g. 2025-26.", ""),
+    "fiscal_year": ("text", _("Pakistan's fiscal year, July–June, e.g. 2025-26."), ""),
     "zone": COMMON["zone"],
     "zone_name": COMMON["zone_name"],
     "enterprise_count": (
         "integer",
-        "Enterprises whose accepted returns are counted.",
-        "enterprises",
+        _("Enterprises whose accepted returns are counted."),
+        _("enterprises"),
     ),
-    "return_count": ("integer", "Annual returns.", "returns"),
-    "employees_total": ("integer", "Employees (blank when withheld).", "people"),
-    "employees_women": ("integer", "Women employed (blank when withheld).", "people"),
-    "employees_foreign": ("integer", "Foreign staff (blank when withheld).", "people"),
-    "exports_usd": ("decimal", "Exports (blank when withheld).", "US dollars"),
-    "domestic_sales_usd": ("decimal", "Domestic sales (blank when withheld).", "US dollars"),
+    "return_count": ("integer", _("Annual returns."), _("returns")),
+    "employees_total": ("integer", _("Employees (blank when withheld)."), _("people")),
+    "employees_women": ("integer", _("Women employed (blank when withheld)."), _("people")),
+    "employees_foreign": ("integer", _("Foreign staff (blank when withheld)."), _("people")),
+    "exports_usd": ("decimal", _("Exports (blank when withheld)."), _("US dollars")),
+    "domestic_sales_usd": ("decimal", _("Domestic sales (blank when withheld)."), _("US dollars")),
     "investment_usd": (
         "decimal",
-        "Investment made in the year (blank when withheld).",
-        "US dollars",
+        _("Investment made in the year (blank when withheld)."),
+        _("US dollars"),
     ),
     "suppressed": (
         "boolean",
-        "True when the figures are withheld: fewer than 3 enterprises, or "
-        "needed to keep such a group from being derived from the total.",
+        _(
+            "True when the figures are withheld: fewer than 3 enterprises, or "
+            "needed to keep such a group from being derived from the total."
+        ),
         "",
     ),
-    "due_count": ("integer", "Returns due before today.", "returns"),
-    "filed_on_time_count": ("integer", "Returns filed by their due date.", "returns"),
-    "filed_late_count": ("integer", "Returns filed after their due date.", "returns"),
-    "overdue_count": ("integer", "Returns past due and not (or no longer) filed.", "returns"),
-    "accepted_count": ("integer", "Returns accepted.", "returns"),
-    "not_yet_due_count": ("integer", "Returns not yet due and not filed.", "returns"),
+    "due_count": ("integer", _("Returns due before today."), _("returns")),
+    "filed_on_time_count": ("integer", _("Returns filed by their due date."), _("returns")),
+    "filed_late_count": ("integer", _("Returns filed after their due date."), _("returns")),
+    "overdue_count": ("integer", _("Returns past due and not (or no longer) filed."), _("returns")),
+    "accepted_count": ("integer", _("Returns accepted."), _("returns")),
+    "not_yet_due_count": ("integer", _("Returns not yet due and not filed."), _("returns")),
 }
 
 ROLLOUT_SECTIONS = (
@@ -486,11 +521,14 @@ def _last_due(today: datetime.date) -> datetime.datetime | None:
 
 ROLLOUT = Dataset(
     slug="rollout-report",
-    title="Rollout report",
-    description="Zones by status and province, openings by quarter (planned against actual), "
-    "licences, plots and occupancy per zone, and progress against the zones-operational target.",
-    frequency="Whenever a zone, licence, plot or target changes, and on the day after a licence "
-    "expires.",
+    title=_("Rollout report"),
+    description=_(
+        "Zones by status and province, openings by quarter (planned against actual), "
+        "licences, plots and occupancy per zone, and progress against the zones-operational target."
+    ),
+    frequency=_(
+        "Whenever a zone, licence, plot or target changes, and on the day after a licence expires."
+    ),
     api_path="/api/v1/reports/rollout/",
     columns=_report_columns(ROLLOUT_SECTIONS, ROLLOUT_DESCRIBED),
     rows=_rollout_rows,
@@ -505,11 +543,13 @@ ROLLOUT = Dataset(
 )
 INVESTMENT = Dataset(
     slug="investment-report",
-    title="Investment report",
-    description="Private investment pledged, committed and realised, in total and by zone, "
-    "origin, status and quarter; the funnel from registration to realised money; progress "
-    "against the investment targets.",
-    frequency="Whenever a pledge, disbursement, registration or target changes.",
+    title=_("Investment report"),
+    description=_(
+        "Private investment pledged, committed and realised, in total and by zone, "
+        "origin, status and quarter; the funnel from registration to realised money; progress "
+        "against the investment targets."
+    ),
+    frequency=_("Whenever a pledge, disbursement, registration or target changes."),
     api_path="/api/v1/reports/investment/",
     columns=_report_columns(INVESTMENT_SECTIONS, INVESTMENT_DESCRIBED),
     rows=_investment_rows,
@@ -530,10 +570,12 @@ INVESTMENT = Dataset(
 )
 COMPANIES = Dataset(
     slug="companies-report",
-    title="Companies report",
-    description="Companies that registered interest, by origin, zone and sector, and "
-    "registrations by status. No company is named and no contact is given.",
-    frequency="Whenever a registration is received or changes status.",
+    title=_("Companies report"),
+    description=_(
+        "Companies that registered interest, by origin, zone and sector, and "
+        "registrations by status. No company is named and no contact is given."
+    ),
+    frequency=_("Whenever a registration is received or changes status."),
     api_path="/api/v1/reports/companies/",
     columns=_report_columns(COMPANIES_SECTIONS, COMPANIES_DESCRIBED),
     rows=_companies_rows,
@@ -548,11 +590,13 @@ COMPANIES = Dataset(
 )
 PERFORMANCE = Dataset(
     slug="performance-report",
-    title="Performance report",
-    description="What licensed enterprises employ, export and invest, from accepted annual "
-    "returns, by fiscal year and by zone and year, and how many returns were filed on time. "
-    "Any figure over fewer than 3 enterprises is withheld.",
-    frequency="Whenever an annual return is accepted, and as returns fall due.",
+    title=_("Performance report"),
+    description=_(
+        "What licensed enterprises employ, export and invest, from accepted annual "
+        "returns, by fiscal year and by zone and year, and how many returns were filed on time. "
+        "Any figure over fewer than 3 enterprises is withheld."
+    ),
+    frequency=_("Whenever an annual return is accepted, and as returns fall due."),
     api_path="/api/v1/reports/performance/",
     columns=_report_columns(PERFORMANCE_SECTIONS, RETURN_FIGURES_DESCRIBED),
     rows=_performance_rows,

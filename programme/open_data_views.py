@@ -6,6 +6,7 @@ import json
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.utils import translation
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import condition, require_safe
 
@@ -17,6 +18,7 @@ from . import open_data
 # for a few minutes, and Last-Modified lets a client revalidate for the cost of a few queries.
 FILE_MAX_AGE = 300
 FORMATS = ("csv", "json")
+FILE_LANGUAGE = "en"
 
 
 def open_data_page(request):
@@ -60,11 +62,17 @@ def open_data_file(request, dataset, extension):
     found = _dataset_or_404(dataset, extension)
     rows = open_data.dataset_rows(found)
     filename = f"{found.slug}.{extension}"
-    if extension == "csv":
-        response = HttpResponse(_csv(found, rows), content_type="text/csv; charset=utf-8")
-    else:
-        response = HttpResponse(_json(found, rows), content_type="application/json; charset=utf-8")
+    # Partners parse these files: the same English bytes whatever language the page is read in.
+    with translation.override(FILE_LANGUAGE):
+        if extension == "csv":
+            response = HttpResponse(_csv(found, rows), content_type="text/csv; charset=utf-8")
+        else:
+            response = HttpResponse(
+                _json(found, rows), content_type="application/json; charset=utf-8"
+            )
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    # Else LocaleMiddleware would label an Urdu reader's copy of the same English file "ur".
+    response["Content-Language"] = FILE_LANGUAGE
     patch_cache_control(response, public=True, max_age=FILE_MAX_AGE)
     return response
 
@@ -92,15 +100,15 @@ def _json(dataset: open_data.Dataset, rows: list[open_data.Row]) -> bytes:
     last_updated = open_data.dataset_last_updated(dataset)
     body = {
         "dataset": dataset.slug,
-        "title": dataset.title,
+        "title": str(dataset.title),
         "licence": open_data.LICENCE,
         "last_updated": last_updated.isoformat() if last_updated else None,
         "columns": [
             {
                 "name": column.name,
                 "type": column.type,
-                "description": column.description,
-                "unit": column.unit,
+                "description": str(column.description),
+                "unit": str(column.unit),
                 **({"sections": list(column.sections)} if column.sections else {}),
             }
             for column in dataset.columns

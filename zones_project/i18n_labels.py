@@ -11,7 +11,7 @@ The number words of `intword` ("1.5 billion") are in Django's own Urdu catalogue
 ours, which takes precedence (LOCALE_PATHS), completes them.
 """
 
-from django.utils.translation import gettext_noop, ngettext_lazy
+from django.utils.translation import gettext_noop, ngettext_lazy, pgettext_lazy
 
 # zones.choices.ZoneStatus
 gettext_noop("Proposed")
@@ -41,6 +41,14 @@ gettext_noop("Licensed")
 gettext_noop("Revoked")
 gettext_noop("Surrendered")
 gettext_noop("Expired")
+
+# programme.open_data.Column.type, in the open data page's data dictionary (the files keep the
+# English word, which partners' parsers read).
+pgettext_lazy("data type", "text")
+pgettext_lazy("data type", "integer")
+pgettext_lazy("data type", "decimal")
+pgettext_lazy("data type", "date")
+pgettext_lazy("data type", "boolean")
 
 # django.contrib.humanize's intword, as used by the `usd_words` filter.
 INTWORD = (

@@ -229,7 +229,7 @@ def test_the_committed_mo_matches_the_po():
 
 PUBLIC_SOURCES = re.compile(
     r"templates/(public/|base\.html|40\d|41\d|42\d|50\d)|companies/(forms|rules|views)\.py"
-    r"|zones_project/i18n_labels\.py|core/views\.py"
+    r"|zones_project/i18n_(labels|countries)\.py|core/views\.py|programme/open_data\.py"
 )
 
 

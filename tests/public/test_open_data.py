@@ -7,8 +7,10 @@ import json
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
+from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.http import http_date
 from rest_framework.test import APIClient
 
@@ -365,6 +367,68 @@ def test_every_report_field_is_described(db):
                 "date",
                 "boolean",
             }
+
+
+# --- Languages ---------------------------------------------------------------------------------
+
+
+def urdu_client():
+    client = Client()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "ur"
+    return client
+
+
+def test_the_data_dictionary_is_in_urdu_for_urdu_readers(registry):
+    html = urdu_client().get(reverse("public:open-data")).text
+    assert "<td>زون کا نام۔</td>" in html and "<td>The zone&#x27;s name.</td>" not in html
+    assert "<td>امریکی ڈالر</td>" in html and "<td>US dollars</td>" not in html
+    assert "<td>اعشاری عدد</td>" in html and "<td>decimal</td>" not in html
+    assert ">کارکردگی کی رپورٹ</h2>" in html
+    assert "رپورٹ کا وہ حصہ جس سے یہ قطار تعلق رکھتی ہے: totals, by_status," in html
+    # Column names and section names are what the files carry: they stay as they are.
+    assert "<code>pledged_usd</code>" in html and "<code>realized_usd</code>" in html
+
+
+def test_the_data_dictionary_stays_english_for_english_readers(client, registry):
+    html = client.get(reverse("public:open-data")).text
+    assert "<td>The zone&#x27;s name.</td>" in html and "<td>US dollars</td>" in html
+    assert "<td>decimal</td>" in html
+    assert "زون کا نام۔" not in html
+
+
+def test_every_dictionary_text_has_its_urdu(db):
+    for dataset in open_data.DATASETS.values():
+        texts = [dataset.title, dataset.description, dataset.frequency]
+        texts += [text for column in dataset.columns for text in (column.description, column.unit)]
+        for text in filter(None, texts):
+            english = str(text)
+            with translation.override("ur"):
+                assert str(text) != english, f"{dataset.slug}: {english!r} has no Urdu"
+
+
+@pytest.mark.parametrize(("slug", "extension"), [(s, e) for s in SLUGS for e in ("csv", "json")])
+def test_a_file_downloaded_in_urdu_is_byte_for_byte_the_english_file(registry, slug, extension):
+    english = Client().get(file_url(slug, extension))
+    urdu = urdu_client().get(file_url(slug, extension))
+
+    assert urdu.status_code == english.status_code == 200
+    assert urdu.content == english.content
+    for header in ("Content-Type", "Content-Disposition", "Content-Language", "Last-Modified"):
+        assert urdu[header] == english[header], header
+    assert urdu["Content-Language"] == "en"
+    dataset = open_data.DATASETS[slug]
+    if extension == "csv":
+        header_row = next(csv.reader(io.StringIO(urdu.content.decode("utf-8-sig"))))
+        assert header_row == dataset.column_names
+    else:
+        body = json.loads(urdu.content)
+        with translation.override("en"):
+            assert body["title"] == str(dataset.title)
+        assert [column["name"] for column in body["columns"]] == dataset.column_names
+        zone_name = next(
+            c for c in body["columns"] if c["name"] in ("name", "zone_name", "section")
+        )
+        assert zone_name["description"].isascii()
 
 
 # --- Query counts -------------------------------------------------------------------------------
