@@ -6,7 +6,7 @@ from django.core.management import call_command
 
 from companies.models import Company
 from investments.models import Pledge
-from zones.models import Zone
+from zones.models import Incentive, Zone
 
 pytestmark = pytest.mark.django_db
 
@@ -45,3 +45,10 @@ def test_invented_records_say_they_are_illustrative():
     assert not Company.objects.exclude(description__startswith="Illustrative").exists()
     others = Zone.objects.exclude(slug="tpl-technology-zone-karachi")
     assert not others.exclude(description__startswith="Illustrative").exists()
+
+
+def test_the_demo_incentives_have_urdu_names_and_descriptions():
+    call_command("seed_demo", verbosity=0)
+    assert Incentive.objects.count() == 3
+    assert not Incentive.objects.filter(name_ur="").exists()
+    assert not Incentive.objects.filter(description_ur="").exists()

@@ -33,8 +33,19 @@ class SectorAdmin(admin.ModelAdmin):
 class IncentiveAdmin(admin.ModelAdmin):
     list_display = ("name", "kind", "duration_years")
     list_filter = ("kind",)
-    search_fields = ("name", "slug", "description")
+    search_fields = ("name", "slug", "description", "name_ur")
     prepopulated_fields = {"slug": ("name",)}
+    fieldsets = (
+        (None, {"fields": ("name", "slug", "kind", "duration_years", "description")}),
+        (
+            "Urdu (public site)",
+            {
+                "fields": ("name_ur", "description_ur"),
+                "description": "Shown to readers of the Urdu site; left empty, they see "
+                "the English.",
+            },
+        ),
+    )
 
 
 @admin.register(ZoneDeveloper)

@@ -57,6 +57,15 @@ class ZoneDeveloper(TimeStampedModel):
         return self.name
 
 
+def _reading_urdu() -> bool:
+    return (translation.get_language() or "").startswith("ur")
+
+
+def local_text(english: str, urdu: str) -> str:
+    """What the page's reader sees of a text staff typed in both languages: Urdu when entered."""
+    return urdu if urdu and _reading_urdu() else english
+
+
 class Incentive(TimeStampedModel):
     """A benefit a zone offers, such as a 10-year corporate-tax waiver."""
 
@@ -67,6 +76,9 @@ class Incentive(TimeStampedModel):
     )
     duration_years = models.PositiveSmallIntegerField(null=True, blank=True)
     description = models.TextField(blank=True)
+    # The public site shows these to Urdu readers; empty, they see the English.
+    name_ur = models.CharField("name in Urdu", max_length=200, blank=True)
+    description_ur = models.TextField("description in Urdu", blank=True)
 
     class Meta:
         ordering = ("name",)
@@ -86,9 +98,13 @@ class Incentive(TimeStampedModel):
     def __str__(self):
         return self.name
 
+    @property
+    def local_name(self) -> str:
+        return local_text(self.name, self.name_ur)
 
-def _reading_urdu() -> bool:
-    return (translation.get_language() or "").startswith("ur")
+    @property
+    def local_description(self) -> str:
+        return local_text(self.description, self.description_ur)
 
 
 class Zone(TimeStampedModel):
@@ -162,11 +178,11 @@ class Zone(TimeStampedModel):
     @property
     def local_name(self) -> str:
         """The name in the language of the page: Urdu when staff entered one."""
-        return self.name_ur if self.name_ur and _reading_urdu() else self.name
+        return local_text(self.name, self.name_ur)
 
     @property
     def local_description(self) -> str:
-        return self.description_ur if self.description_ur and _reading_urdu() else self.description
+        return local_text(self.description, self.description_ur)
 
     def get_absolute_url(self):
         return reverse("public:zone-detail", kwargs={"slug": self.slug})

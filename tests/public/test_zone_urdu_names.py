@@ -75,3 +75,56 @@ def test_staff_enter_the_urdu_name_in_the_admin(client, staff_user, zone):
     page = client.get(reverse("admin:zones_zone_change", args=(zone.pk,))).text
     assert "Urdu (public site)" in page
     assert 'name="name_ur"' in page and 'name="description_ur"' in page
+
+
+# --- Incentives: the same two fields, the same fallback -----------------------------------------
+
+URDU_INCENTIVE = "کارپوریٹ ٹیکس سے استثنا"
+URDU_INCENTIVE_TEXT = "دس سال تک کارپوریٹ ٹیکس نہیں۔"
+
+
+@pytest.fixture
+def incentive(karachi_zone):
+    incentive = karachi_zone.incentives.get(name="Corporate-tax waiver")
+    incentive.description = "No corporate tax for ten years."
+    incentive.name_ur = URDU_INCENTIVE
+    incentive.description_ur = URDU_INCENTIVE_TEXT
+    incentive.save()
+    return incentive
+
+
+def test_urdu_readers_see_the_incentives_urdu_name_and_description(urdu_client, incentive):
+    page = urdu_client.get("/zones/karachi-technology-zone/").text
+    assert f"<strong>{URDU_INCENTIVE}</strong>" in page and URDU_INCENTIVE_TEXT in page
+    assert "Corporate-tax waiver" not in page and "No corporate tax" not in page
+    english = Client().get("/zones/karachi-technology-zone/").text
+    assert "<strong>Corporate-tax waiver</strong>" in english
+    assert "No corporate tax for ten years." in english and URDU_INCENTIVE not in english
+
+
+def test_an_incentive_without_urdu_keeps_its_english(urdu_client, incentive):
+    page = urdu_client.get("/zones/karachi-technology-zone/").text
+    assert "<strong>Customs-duty exemption</strong>" in page
+
+
+def test_an_urdu_description_alone_is_shown_under_the_english_name(urdu_client, incentive):
+    incentive.name_ur = ""
+    incentive.save()
+    page = urdu_client.get("/zones/karachi-technology-zone/").text
+    assert "<strong>Corporate-tax waiver</strong>" in page and URDU_INCENTIVE_TEXT in page
+
+
+def test_staff_enter_the_incentives_urdu_in_the_admin(client, staff_user, incentive):
+    client.force_login(staff_user)
+    page = client.get(reverse("admin:zones_incentive_change", args=(incentive.pk,))).text
+    assert "Urdu (public site)" in page
+    assert 'name="name_ur"' in page and 'name="description_ur"' in page
+
+
+def test_the_api_keeps_the_incentives_shape(client, incentive):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "ur"
+    response = client.get(f"/api/v1/incentives/{incentive.slug}/")
+    assert response.status_code == 200
+    item = response.json()
+    assert item["name"] == "Corporate-tax waiver"
+    assert "name_ur" not in item and "description_ur" not in item

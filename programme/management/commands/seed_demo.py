@@ -33,6 +33,9 @@ from zones.services import zone_change_status
 
 ILLUSTRATIVE = "Illustrative: invented for the demo programme, not from the press report."
 FROM_ARTICLE = "From the press report that the programme grew from."
+# Translator's note: the incentives' official Urdu names are the Authority's to confirm.
+ILLUSTRATIVE_UR = "مثال: ڈیمو پروگرام کے لیے گھڑی گئی، اخباری رپورٹ سے نہیں۔"
+FROM_ARTICLE_UR = "اس اخباری رپورٹ سے جس سے یہ پروگرام شروع ہوا۔"
 
 SECTORS = [
     ("Software and IT services", "software-it-services"),
@@ -211,6 +214,9 @@ class Command(BaseCommand):
                 "duration_years": 10,
                 "description": "No corporate income tax for ten years for companies in a "
                 "technology zone. " + FROM_ARTICLE,
+                "name_ur": "دس سالہ کارپوریٹ ٹیکس چھوٹ",
+                "description_ur": "ٹیکنالوجی زون کی کمپنیوں کے لیے دس سال تک کوئی کارپوریٹ"
+                " انکم ٹیکس نہیں۔ " + FROM_ARTICLE_UR,
             },
         )
         customs = self._get_or_create(
@@ -221,6 +227,9 @@ class Command(BaseCommand):
                 "kind": "customs_exemption",
                 "description": "No customs duty on equipment or building material imported "
                 "for a zone. " + FROM_ARTICLE,
+                "name_ur": "آلات اور تعمیراتی سامان کی ڈیوٹی فری درآمد",
+                "description_ur": "زون کے لیے درآمد کیے گئے آلات یا تعمیراتی سامان پر کوئی"
+                " کسٹم ڈیوٹی نہیں۔ " + FROM_ARTICLE_UR,
             },
         )
         one_window = self._get_or_create(
@@ -230,6 +239,9 @@ class Command(BaseCommand):
                 "name": "One-window facilitation",
                 "kind": "other",
                 "description": "A single desk for permits and utility connections. " + ILLUSTRATIVE,
+                "name_ur": "ون ونڈو سہولت",
+                "description_ur": "اجازت ناموں اور یوٹیلیٹی کنکشنز کے لیے ایک ہی ڈیسک۔ "
+                + ILLUSTRATIVE_UR,
             },
         )
         return [tax, customs, one_window]
