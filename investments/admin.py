@@ -36,6 +36,33 @@ class TargetAdmin(admin.ModelAdmin):
     search_fields = ("name", "slug", "description")
     prepopulated_fields = {"slug": ("name",)}
     readonly_fields = ("progress",)
+    fieldsets = (
+        (
+            None,
+            {
+                "fields": (
+                    "name",
+                    "slug",
+                    "metric",
+                    "target_value",
+                    "baseline_value",
+                    "reported_value",
+                    "start_date",
+                    "due_date",
+                    "description",
+                    "progress",
+                )
+            },
+        ),
+        (
+            "Urdu (public site)",
+            {
+                "fields": ("name_ur",),
+                "description": "Shown to readers of the Urdu home page; left empty, they see "
+                "the English.",
+            },
+        ),
+    )
 
     @admin.display(description="progress so far")
     def progress(self, target):

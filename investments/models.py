@@ -5,6 +5,7 @@ from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
 from core.models import TimeStampedModel
+from zones.models import local_text
 
 from .choices import PledgeStatus, TargetMetric
 from .querysets import ExchangeRateQuerySet, PledgeQuerySet
@@ -188,6 +189,8 @@ class Target(TimeStampedModel):
     start_date = models.DateField()
     due_date = models.DateField()
     description = models.TextField(blank=True)
+    # The home page shows it to Urdu readers; empty, they see the English.
+    name_ur = models.CharField("name in Urdu", max_length=200, blank=True)
 
     class Meta:
         ordering = ("due_date", "name")
@@ -211,3 +214,7 @@ class Target(TimeStampedModel):
 
     def __str__(self):
         return self.name
+
+    @property
+    def local_name(self) -> str:
+        return local_text(self.name, self.name_ur)

@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 from companies.querysets import CompanyQuerySet
 from core.query import subquery_count, subquery_sum
 
-from .models import Pledge
+from .models import Pledge, Target
 
 _QS = TypeVar("_QS", bound=QuerySet)
 
@@ -36,3 +36,14 @@ def zones_with_pledge_totals(zones: _QS) -> _QS:
 def companies_with_pledge_totals(companies: CompanyQuerySet) -> CompanyQuerySet:
     """Pledge totals and the registration count (the company list's figures)."""
     return with_pledge_totals(companies, outer_field="company").with_registration_count()
+
+
+def target_local_names() -> dict[str, str]:
+    """Each target's name in the reader's language, by slug (one query).
+
+    The reports' target rows stay English (the API and its cache never change language), so
+    the public pages look the Urdu up here.
+    """
+    return {
+        target.slug: target.local_name for target in Target.objects.only("slug", "name", "name_ur")
+    }

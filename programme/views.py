@@ -6,7 +6,7 @@ from django.utils import timezone
 from companies.choices import Origin
 from core.charts import bar_rows, percent, progress_percent
 from investments.choices import MONEY_METRICS, TargetMetric
-from investments.selectors import zones_with_pledge_totals
+from investments.selectors import target_local_names, zones_with_pledge_totals
 from zones.choices import ZoneStatus
 from zones.map import MAP_ZONE_FIELDS, zone_map
 from zones.models import Zone
@@ -35,6 +35,9 @@ def home(request):
     company_total = sum(companies.values())
     # Marked the way the staff dashboard marks them, so an overdue target never looks on track.
     targets = target_rows(summary.targets, timezone.localdate())
+    local_names = target_local_names()
+    for target in targets:
+        target["local_name"] = local_names.get(target["slug"], target["name"])
     pledged_target = next((t for t in targets if t["metric"] == TargetMetric.PLEDGED_USD), None)
     featured_zones = (
         zones_with_pledge_totals(

@@ -86,7 +86,7 @@ def test_home_query_count_does_not_grow_with_zones(
         zone.sectors.add(SectorFactory())
         PledgeFactory(zone=zone)
     # summary (zones, statuses, origins, registrations ×2, pledges ×2, targets + one per
-    # target) and the featured zones with their sectors
+    # target), the targets' Urdu names and the featured zones with their sectors
     with django_assert_max_num_queries(13):
         response = client.get("/")
     assert response.status_code == 200

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
-from tests.factories import ZoneFactory
+from tests.factories import TargetFactory, ZoneFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -128,3 +128,44 @@ def test_the_api_keeps_the_incentives_shape(client, incentive):
     item = response.json()
     assert item["name"] == "Corporate-tax waiver"
     assert "name_ur" not in item and "description_ur" not in item
+
+
+# --- Targets on the home page: an Urdu name, the same fallback ----------------------------------
+
+
+@pytest.fixture
+def targets(db):
+    return (
+        TargetFactory(name="Private investment pledged", name_ur="نجی سرمایہ کاری کے وعدے کا ہدف"),
+        TargetFactory(
+            name="Zones operational",
+            name_ur="فعال زونز کا ہدف",
+            metric="zones_operational",
+            target_value=12,
+        ),
+        TargetFactory(name="IT exports", metric="it_exports_usd", target_value=1000),
+    )
+
+
+def test_urdu_readers_see_the_targets_urdu_names(urdu_client, targets):
+    page = urdu_client.get("/").text
+    assert "نجی سرمایہ کاری کے وعدے کا ہدف:" in page
+    assert "<strong>فعال زونز کا ہدف</strong>" in page
+    assert "<strong>IT exports</strong>" in page  # no Urdu entered: the English
+    english = Client().get("/").text
+    assert "Private investment pledged:" in english
+    assert "<strong>Zones operational</strong>" in english and "فعال زونز کا ہدف" not in english
+
+
+def test_the_api_report_keeps_the_english_target_names(client, targets):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "ur"
+    body = client.get("/api/v1/reports/investment/").json()
+    names = {target["name"] for target in body["targets"]}
+    assert "Private investment pledged" in names
+    assert not any("name_ur" in target for target in body["targets"])
+
+
+def test_staff_enter_the_targets_urdu_name_in_the_admin(client, staff_user, targets):
+    client.force_login(staff_user)
+    page = client.get(reverse("admin:investments_target_change", args=(targets[0].pk,))).text
+    assert "Urdu (public site)" in page and 'name="name_ur"' in page
