@@ -138,7 +138,8 @@ def bench_environment(database_url):
     env = dict(os.environ)
     env.update(
         DATABASE_URL=database_url,
-        DJANGO_SETTINGS_MODULE="zones_project.settings",
+        # The project's settings plus bench/bare.py's plain Django views beside the API.
+        DJANGO_SETTINGS_MODULE="bench.settings",
         DEBUG="0",
         SECRET_KEY=os.environ.get("BENCH_SECRET_KEY", "bench-" + "k" * 50),
         ALLOWED_HOSTS="127.0.0.1,localhost,testserver",
@@ -450,20 +451,24 @@ def table(rows, headings):
     return "\n".join([line(headings), separator, *(line(r) for r in rows)])
 
 
+def dash(value):
+    return "—" if value is None else value
+
+
 def render(results):
     headings = ["endpoint", "median ms", "p95 ms", "n", "queries", "raw SQL ms", "× raw",
-                "target", "met"]  # fmt: skip
+                "bare ms", "× bare", "target", "met"]  # fmt: skip
     rows = []
     for row in results["endpoints"]:
         if row.get("skipped"):
-            rows.append([row["name"], "—", "—", "—", "—", "—", "—", target_for(row["kind"]),
-                         row["skipped"]])  # fmt: skip
+            rows.append([row["name"], "—", "—", "—", "—", "—", "—", "—", "—",
+                         target_for(row["kind"]), row["skipped"]])  # fmt: skip
             continue
         met = {True: "yes", False: "NO", None: ""}[row["target_met"]]
         rows.append([
             row["name"], row["median_ms"], row["p95_ms"], row.get("samples", ""), row["queries"],
-            row["raw_sql_ms"] if row["raw_sql_ms"] is not None else "—",
-            row["ratio_to_raw"] if row["ratio_to_raw"] is not None else "—",
+            dash(row["raw_sql_ms"]), dash(row["ratio_to_raw"]),
+            dash(row.get("bare_median_ms")), dash(row.get("ratio_to_bare")),
             target_for(row["kind"]), met,
         ])  # fmt: skip
     parts = [
@@ -515,6 +520,8 @@ def main():
     import django
 
     django.setup()
+    from bench.bare import path_for as bare_path_for  # needs the apps loaded
+
     generation_seconds = prepare_data(args, database_url, name, env)
     manage("collectstatic", "--noinput", "-v0", env=env)  # DEBUG=0 serves the manifest
     user, password, partner_key = credentials()
@@ -581,6 +588,22 @@ def main():
                     )
                 median = statistics.median(latencies)
                 ratio = round(median / raw_ms, 2) if raw_ms else None
+                # The same page from a plain Django view, timed the same way in this run.
+                bare_ms = bare_ratio = None
+                if bare_path := bare_path_for(name_):
+                    bare_latencies, bare_statuses = time_http(
+                        server.port,
+                        bare_path,
+                        {},
+                        args.requests,
+                        args.request_timeout,
+                        args.endpoint_seconds,
+                    )
+                    if bare_statuses == {200}:
+                        bare_ms = statistics.median(bare_latencies)
+                        bare_ratio = round(median / bare_ms, 2)
+                    else:
+                        print(f"  {name_}: bare view {bare_path} answered {bare_statuses}")
                 row.update(
                     median_ms=round(median, 1),
                     p95_ms=round(percentile(latencies, 0.95), 1),
@@ -588,12 +611,16 @@ def main():
                     queries=queries,
                     raw_sql_ms=round(raw_ms, 2) if raw_ms is not None else None,
                     ratio_to_raw=ratio,
+                    bare_path=bare_path,
+                    bare_median_ms=round(bare_ms, 1) if bare_ms is not None else None,
+                    ratio_to_bare=bare_ratio,
                     statuses=sorted(map(str, statuses)),
                     response_bytes=len(body),
                     target_met=target_met(kind, median, ratio),
                 )
                 print(f"  {name_}: median {row['median_ms']} ms, p95 {row['p95_ms']} ms, "
-                      f"{queries} queries, raw {row['raw_sql_ms']} ms")  # fmt: skip
+                      f"{queries} queries, raw {row['raw_sql_ms']} ms, "
+                      f"bare {row['bare_median_ms']} ms")  # fmt: skip
         for name_, _, path, who in endpoints:
             if name_ in LOAD_ENDPOINTS and not next(
                 r for r in results["endpoints"] if r["name"] == name_

@@ -3,6 +3,7 @@
 import pytest
 from django.db import connection
 
+from bench.bare import path_for as bare_path_for
 from bench.raw_sql import RAW_SQL
 from bench.run import (
     ENDPOINTS,
@@ -10,6 +11,13 @@ from bench.run import (
     render,
     scale_database_url,
     target_met,
+)
+from tests.factories import (
+    IncentiveFactory,
+    InterestRegistrationFactory,
+    PledgeFactory,
+    StaffUserFactory,
+    ZoneFactory,
 )
 
 
@@ -99,3 +107,77 @@ def test_raw_sql_floor_runs_against_the_current_schema(name):
         for statement in RAW_SQL[name]:
             cursor.execute(statement)
             cursor.fetchall()
+
+
+def test_the_table_shows_the_ratio_to_the_bare_view():
+    row = {
+        "name": "api pledges",
+        "kind": "list",
+        "median_ms": 30.0,
+        "p95_ms": 40.0,
+        "samples": 30,
+        "queries": 3,
+        "raw_sql_ms": 3.0,
+        "ratio_to_raw": 10.0,
+        "bare_median_ms": 7.5,
+        "ratio_to_bare": 4.0,
+        "target_met": True,
+    }
+    report = {**row, "name": "report rollout", "kind": "report"}
+    del report["bare_median_ms"], report["ratio_to_bare"]
+    results = {
+        "scale": "S",
+        "database": "registry_bench_s",
+        "data": {"pledges": 10},
+        "workers": 4,
+        "requests": 30,
+        "load_average_at_start": [0.5, 0.4, 0.3],
+        "endpoints": [row, report],
+        "load": {},
+    }
+
+    lines = render(results).splitlines()
+
+    header = [cell.strip() for cell in lines[2].strip("|").split("|")]
+    pledges = [cell.strip() for cell in lines[4].strip("|").split("|")]
+    rollout = [cell.strip() for cell in lines[5].strip("|").split("|")]
+    assert header[5:9] == ["raw SQL ms", "× raw", "bare ms", "× bare"]
+    assert pledges[5:9] == ["3.0", "10.0", "7.5", "4.0"]
+    assert rollout[7:9] == ["—", "—"]
+
+
+def test_every_api_list_has_a_bare_view_and_nothing_else_does():
+    lists = {name for name, kind, *_ in ENDPOINTS if kind == "list"}
+
+    assert {name for name, *_ in ENDPOINTS if bare_path_for(name)} == lists
+    assert bare_path_for("report investment") is None
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("name", "api_path"),
+    [(name, path) for name, kind, path, _ in ENDPOINTS if kind == "list"],
+)
+def test_the_bare_view_serves_the_same_page_as_the_api_list(name, api_path, client, settings):
+    settings.ROOT_URLCONF = "bench.bare"
+    zones = ZoneFactory.create_batch(3)
+    zones[0].incentives.add(IncentiveFactory(), IncentiveFactory())
+    for zone in zones:
+        PledgeFactory(zone=zone)
+    InterestRegistrationFactory(zones=zones[:2])
+    staff = StaffUserFactory()
+    client.force_login(staff)
+
+    api = client.get(api_path).json()
+    bare = client.get(bare_path_for(name))
+
+    assert bare.status_code == 200
+    body = bare.json()
+    assert body["count"] == api["count"] > 0
+    assert [row["id"] for row in body["results"]] == [row["id"] for row in api["results"]]
+
+
+def test_an_unknown_bare_view_is_a_404(client, settings, db):
+    settings.ROOT_URLCONF = "bench.bare"
+
+    assert client.get("/bench-bare/api-nothing/").status_code == 404
