@@ -51,3 +51,17 @@ class ReadableHistoryMixin:
         self, request: HttpRequest, historical_record: Any
     ) -> ReadableHistoryContextHelper:
         return ReadableHistoryContextHelper(self.model, historical_record)
+
+
+def skip_history_for_fixture_rows(
+    sender: type[Model], instance: Model, raw: bool, **kwargs: Any
+) -> None:
+    """Loading a backup must not write history of its own.
+
+    ``loaddata`` saves each row raw (which django-simple-history already skips) and then sets its
+    many-to-many fields, which fires ``m2m_changed``: without this, every restored registration
+    gained a spurious "changed" version whose new rows collided on PostgreSQL with the backup's own
+    history rows (the sequences are only reset after the load).
+    """
+    if raw:
+        instance.skip_history_when_saving = True  # type: ignore[attr-defined]
