@@ -32,3 +32,17 @@ def client_ip(request: HttpRequest) -> str:
     except ValueError:
         # A proxy always writes an address; anything else was forged, so key on the socket.
         return remote
+
+
+def login_name(request: HttpRequest, credentials: dict | None) -> str | None:
+    """The name a sign-in attempt is for, as django-axes counts failures per account.
+
+    The admin's form posts `username`; the portal's (django-allauth) authenticates with `email`
+    and posts `login`. Lower-cased, so that "A@x.org" and "a@x.org" share one count.
+    """
+    posted = request.POST if request is not None else {}
+    for key in ("username", "email", "login"):
+        value = (credentials or {}).get(key) or posted.get(key)
+        if value:
+            return str(value).strip().lower()
+    return None

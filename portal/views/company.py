@@ -1,0 +1,1 @@
+"""The company's pages: its registrations, licences, plots and annual returns."""

@@ -1,0 +1,1 @@
+"""The zone developer's pages: its zones' registrations, enterprises, plots and returns."""
