@@ -24,8 +24,8 @@ from . import events
 from .choices import (
     EXPIRING_STATUSES,
     HELD_PLOT_STATUSES,
-    OPEN_RETURN_STATUSES,
     LICENCE_STATUS_TRANSITIONS,
+    OPEN_RETURN_STATUSES,
     RETURN_STATUS_TRANSITIONS,
     LicenceEventKind,
     LicenceStatus,

@@ -2,9 +2,11 @@
 decide what may be, and their objections are shown on the fields (ServiceErrorsMixin)."""
 
 from django import forms
+from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import ServiceErrorsMixin
+from enterprises.services import RETURN_FIGURES
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -71,7 +73,7 @@ class InviteColleagueForm(ServiceErrorsMixin, forms.Form):
 class PlotOccupiedForm(ServiceErrorsMixin, forms.Form):
     occupied_on = forms.DateField(
         label=_("Occupied since"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text=_("The day the enterprise moved in and began operating on the plot."),
     )
 
@@ -90,3 +92,111 @@ class DescriptionProposalForm(ServiceErrorsMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 6, "maxlength": 5000, "dir": "rtl", "lang": "ur"}),
         help_text=_("Optional. Urdu readers see the English text where this is empty."),
     )
+
+
+# --- the company's forms ---
+
+RETURN_ACTIONS = ("draft", "check", "submit")
+
+
+class AnswerForm(ServiceErrorsMixin, forms.Form):
+    message = forms.CharField(
+        label=_("Your answer"),
+        # Not required here: the service says what is missing, in the reviewers' terms.
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6, "maxlength": 5000}),
+        help_text=_("Answer the reviewers’ question. You may attach documents below."),
+    )
+    documents = DocumentsField()
+
+
+class WithdrawForm(ServiceErrorsMixin, forms.Form):
+    reason = forms.CharField(
+        label=_("Why are you withdrawing? (optional)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3, "maxlength": 2000}),
+    )
+
+
+class RenewalRequestForm(ServiceErrorsMixin, forms.Form):
+    message = forms.CharField(
+        label=_("Message to the authority (optional)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3, "maxlength": 2000}),
+        help_text=_("For example, changes to your activities or the period you ask for."),
+    )
+
+
+def _count(label, help_text=""):
+    return forms.IntegerField(
+        label=label,
+        required=False,
+        min_value=0,
+        help_text=help_text,
+        widget=forms.NumberInput(attrs={"min": 0, "step": 1, "inputmode": "numeric"}),
+    )
+
+
+def _amount(label, help_text=""):
+    return forms.DecimalField(
+        label=label,
+        required=False,
+        min_value=0,
+        max_digits=18,
+        decimal_places=2,
+        help_text=help_text,
+        widget=forms.NumberInput(attrs={"min": 0, "step": "0.01", "inputmode": "decimal"}),
+    )
+
+
+class AnnualReturnForm(ServiceErrorsMixin, forms.Form):
+    """Every figure may be empty in a draft; checking and filing say which are still missing."""
+
+    employees_total = _count(_("Employees at the year’s end"), _("Everyone on the payroll."))
+    employees_women = _count(_("of whom women"))
+    employees_foreign = _count(_("of whom foreign nationals"))
+    exports_usd = _amount(_("Exports in the year (US dollars)"))
+    domestic_sales = _amount(_("Sales in Pakistan in the year"), _("In the currency below."))
+    investment = _amount(
+        _("Investment in the year"), _("Capital spent in the zone, in the currency below.")
+    )
+    currency = forms.CharField(
+        label=_("Currency of sales and investment"),
+        required=False,
+        max_length=3,
+        initial="USD",
+        validators=[
+            RegexValidator(
+                r"^[A-Za-z]{3}$",
+                _("Use the three-letter code of the currency, such as PKR or USD."),
+            )
+        ],
+        help_text=_("Three letters, such as PKR or USD."),
+        widget=forms.TextInput(
+            attrs={"size": 4, "maxlength": 3, "autocapitalize": "characters", "spellcheck": "false"}
+        ),
+    )
+    documents = DocumentsField(
+        help_text=_(
+            "Optional: audited accounts or payroll summaries. PDF, PNG, JPEG, XLSX or DOCX, "
+            "up to 10 MB each."
+        )
+    )
+    # Set by the submit button pressed (name="action"), not typed by anyone.
+    action = forms.ChoiceField(
+        choices=[(action, action) for action in RETURN_ACTIONS],
+        required=False,
+        widget=forms.HiddenInput,
+    )
+
+    def clean_currency(self):
+        return (self.cleaned_data.get("currency") or "USD").strip().upper()
+
+    def clean_action(self):
+        # A form posted without a button (Enter in some browsers) keeps a draft: the safe choice.
+        return self.cleaned_data.get("action") or "draft"
+
+    def figures(self) -> dict:
+        return {name: self.cleaned_data.get(name) for name in RETURN_FIGURES}

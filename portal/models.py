@@ -4,9 +4,12 @@ import uuid
 
 from django.conf import settings
 from django.core.files.storage import storages
+from django.core.signals import setting_changed
 from django.db import models
 from django.db.models import Q
+from django.dispatch import receiver
 from django.utils import timezone
+from django.utils.functional import LazyObject, empty
 from django.utils.translation import gettext_lazy as _
 
 from core.models import TimeStampedModel
@@ -56,7 +59,9 @@ class PortalMembership(TimeStampedModel):
             models.CheckConstraint(
                 condition=ONE_PARTY,
                 name="portal_membership_one_party",
-                violation_error_message=_("A portal account belongs to one company or one developer."),
+                violation_error_message=_(
+                    "A portal account belongs to one company or one developer."
+                ),
             )
         ]
 
@@ -144,8 +149,29 @@ class Invitation(TimeStampedModel):
         return self.expires_at <= timezone.now()
 
 
+class _DocumentsStorage(LazyObject):
+    """STORAGES["documents"], looked up when first used and again after the setting changes.
+
+    A FileField calls its storage callable once, when the model class is built; returning the
+    backend itself would pin the location configured at import, and a test's (or a command's)
+    override of STORAGES would store documents somewhere else than it says.
+    """
+
+    def _setup(self):
+        self._wrapped = storages["documents"]
+
+
+_documents_storage = _DocumentsStorage()
+
+
+@receiver(setting_changed)
+def _documents_storage_changed(*, setting, **kwargs):
+    if setting == "STORAGES":
+        _documents_storage._wrapped = empty
+
+
 def documents_storage():
-    return storages["documents"]
+    return _documents_storage
 
 
 def document_path(document: "Document", filename: str) -> str:
@@ -209,9 +235,7 @@ class Document(TimeStampedModel):
                     "A document belongs to one registration, licence or annual return."
                 ),
             ),
-            models.CheckConstraint(
-                condition=Q(size__gt=0), name="portal_document_not_empty"
-            ),
+            models.CheckConstraint(condition=Q(size__gt=0), name="portal_document_not_empty"),
         ]
 
     def __str__(self):
@@ -284,14 +308,15 @@ class DescriptionProposal(TimeStampedModel):
     class Meta:
         ordering = ("-created",)
         verbose_name = _("zone description proposal")
+        permissions = [
+            ("decide_descriptionproposal", "Can approve or reject a zone description proposal")
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["zone"],
                 condition=Q(status=ProposalStatus.PENDING),
                 name="portal_one_pending_proposal_per_zone",
-                violation_error_message=_(
-                    "A proposal for this zone is already waiting for staff."
-                ),
+                violation_error_message=_("A proposal for this zone is already waiting for staff."),
             )
         ]
 

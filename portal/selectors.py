@@ -58,9 +58,11 @@ def registrations_for(membership: PortalMembership) -> QuerySet[InterestRegistra
                 zones__developer_id=membership.developer_id
             ).values("pk")
         )
-    return registrations.select_related("company", "company__sector").prefetch_related(
-        Prefetch("zones", queryset=Zone.objects.order_by("name"))
-    ).order_by("-created")
+    return (
+        registrations.select_related("company", "company__sector")
+        .prefetch_related(Prefetch("zones", queryset=Zone.objects.order_by("name")))
+        .order_by("-created")
+    )
 
 
 def shared_review_log(registration: InterestRegistration) -> QuerySet[ReviewLogEntry]:
@@ -116,7 +118,7 @@ def documents_for(membership: PortalMembership) -> QuerySet[Document]:
 
 
 def colleagues_for(membership: PortalMembership) -> QuerySet[PortalMembership]:
-    if membership.company_id:
+    if membership.company_id is not None:
         members = PortalMembership.objects.filter(company_id=membership.company_id)
     else:
         members = PortalMembership.objects.filter(developer_id=membership.developer_id)
@@ -124,9 +126,13 @@ def colleagues_for(membership: PortalMembership) -> QuerySet[PortalMembership]:
 
 
 def pending_invitations_for(membership: PortalMembership) -> QuerySet[Invitation]:
+    party = (
+        Q(company_id=membership.company_id)
+        if membership.company_id is not None
+        else Q(developer_id=membership.developer_id)
+    )
     return Invitation.objects.filter(
-        company_id=membership.company_id,
-        developer_id=membership.developer_id,
+        party,
         accepted_at__isnull=True,
         expires_at__gt=timezone.now(),
     ).order_by("-created")
@@ -146,6 +152,4 @@ def return_compliance_for(
     """A developer's zones' filing record by fiscal year (the staff dashboard's figures)."""
     if not membership.developer_id:
         return []
-    return return_compliance(
-        Q(enterprise__zone__developer_id=membership.developer_id), Q(), as_of
-    )
+    return return_compliance(Q(enterprise__zone__developer_id=membership.developer_id), Q(), as_of)

@@ -12,6 +12,7 @@ import hashlib
 import os
 import secrets
 import unicodedata
+import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -21,7 +22,7 @@ from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import ValidationError
+from django.core.exceptions import SuspiciousFileOperation, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
@@ -68,8 +69,14 @@ def _accept_url(token: str) -> str:
     return settings.SITE_URL.rstrip("/") + reverse("portal:accept", kwargs={"token": token})
 
 
-def _existing_membership_error(email: str, company: Company | None, developer: ZoneDeveloper | None):
-    """The address already has an account for another party (accounts belong to one)."""
+def _existing_membership_error(
+    email: str, company: Company | None, developer: ZoneDeveloper | None
+) -> ValidationError | None:
+    """The address already has an account for another party (accounts belong to one).
+
+    The error is on `email`, with its code on the field's error: a ValidationError made from
+    a dict keeps no code of its own.
+    """
     membership = (
         PortalMembership.objects.filter(user__email__iexact=email).select_related("user").first()
     )
@@ -79,13 +86,21 @@ def _existing_membership_error(email: str, company: Company | None, developer: Z
         developer, "pk", None
     ):
         return ValidationError(
-            {"email": f"{email} already has a portal account for {membership.party}."},
-            code="already_member",
+            {
+                "email": ValidationError(
+                    f"{email} already has a portal account for {membership.party}.",
+                    code="already_member",
+                )
+            }
         )
     return ValidationError(
-        {"email": f"{email} already has a portal account for another company or developer; "
-         f"one account belongs to one party."},
-        code="member_elsewhere",
+        {
+            "email": ValidationError(
+                f"{email} already has a portal account for another company or developer; "
+                f"one account belongs to one party.",
+                code="member_elsewhere",
+            )
+        }
     )
 
 
@@ -118,8 +133,12 @@ def invitation_create(
     get_user = get_user_model()
     if get_user.objects.filter(email__iexact=email, is_staff=True).exists():
         raise ValidationError(
-            {"email": f"{email} belongs to a staff account; staff use the admin, not the portal."},
-            code="staff",
+            {
+                "email": ValidationError(
+                    f"{email} belongs to a staff account; staff use the admin, not the portal.",
+                    code="staff",
+                )
+            }
         )
     now = timezone.now()
     Invitation.objects.filter(
@@ -194,22 +213,30 @@ def invitation_accept(*, token: str, password: str | None) -> User:
 
     A new account must choose a password; an existing account without a party keeps its own.
     """
-    invitation = invitation_for_token(token)
+    # Locked, so that a second click (or a second tab) waits and then finds it used.
+    invitation = (
+        Invitation.objects.select_for_update()
+        .select_related("company", "developer")
+        .filter(token_hash=token_hash(token or ""))
+        .first()
+    )
     problem = invitation_problem(invitation)
-    if problem:
-        raise ValidationError(problem, code="invitation_unusable")
-    assert invitation is not None
-    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
-    problem = invitation_problem(invitation)  # used meanwhile by a second click
-    if problem:
-        raise ValidationError(problem, code="invitation_unusable")
+    if problem or invitation is None:
+        raise ValidationError(problem or "", code="invitation_unusable")
     error = _existing_membership_error(invitation.email, invitation.company, invitation.developer)
     if error is not None:
-        raise ValidationError(error.message_dict["email"], code=error.code)
+        # Not on a field: the accept page has no email field, the link names the address.
+        raise ValidationError(error.error_dict["email"])
     user_model = get_user_model()
     user = user_model.objects.filter(email__iexact=invitation.email).first()
     if user is not None and user.is_staff:
         raise ValidationError("Staff accounts cannot join the portal.", code="staff")
+    if user is not None and not user.is_active:
+        # A switched-off account would get a party but could not sign in to use it.
+        raise ValidationError(
+            "The account with this address is switched off. Write to the authority.",
+            code="inactive",
+        )
     if user is None:
         if not password:
             raise ValidationError({"password1": "Choose a password."}, code="required")
@@ -236,6 +263,11 @@ def invitation_accept(*, token: str, password: str | None) -> User:
     )
     address, _ = EmailAddress.objects.get_or_create(
         user=user, email__iexact=invitation.email, defaults={"email": invitation.email}
+    )
+    # One primary address per account (allauth's unique constraint): the invited one, which
+    # the link has just proved; another primary first steps down.
+    EmailAddress.objects.filter(user=user, primary=True).exclude(pk=address.pk).update(
+        primary=False
     )
     address.verified = True
     address.primary = True
@@ -281,9 +313,11 @@ def claim_request(*, registration: InterestRegistration) -> Invitation:
     Opening the link proves nothing about the email (a link can be forwarded); the emailed
     invitation does. Asked again within CLAIM_RESEND_AFTER, the one already sent stands.
     """
-    locked = InterestRegistration.objects.select_for_update().select_related(
-        "contact", "company"
-    ).get(pk=registration.pk)
+    locked = (
+        InterestRegistration.objects.select_for_update()
+        .select_related("contact", "company")
+        .get(pk=registration.pk)
+    )
     contact = locked.contact
     if contact is None or not contact.email:
         raise ValidationError(
@@ -329,15 +363,73 @@ class CheckedUpload:
     sha256: str
 
 
+def _filename_part(text: str) -> str:
+    # get_valid_filename raises when nothing usable is left ("***", " ", ".."): that is a
+    # name we replace, not a reason to refuse the file with an error about something else.
+    try:
+        return get_valid_filename(text)
+    except SuspiciousFileOperation:
+        return ""
+
+
 def sanitise_filename(name: str) -> str:
     """A name safe to show and to offer on download: no path, no control characters, short."""
     name = unicodedata.normalize("NFKC", os.path.basename((name or "").replace("\\", "/")))
     name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C")
     stem, extension = os.path.splitext(name)
-    stem = get_valid_filename(stem) if stem.strip(" .") else ""
-    extension = get_valid_filename(extension.lstrip(".")) if extension.strip(".") else ""
+    if not extension and stem.startswith("."):
+        # ".pdf" is a PDF without a name, not a hidden file called "pdf".
+        stem, extension = "", stem
+    stem = _filename_part(stem.strip(" .")) if stem.strip(" .") else ""
+    extension = _filename_part(extension.strip(" .")) if extension.strip(" .") else ""
     stem = (stem or "document")[: 140 - len(extension)]
     return f"{stem}.{extension.lower()}" if extension else stem
+
+
+def _size_text(size: int) -> str:
+    if size >= 1_048_576:
+        return f"{size / 1_048_576:.1f} MB".replace(".0 MB", " MB")
+    return f"{max(1, round(size / 1024))} KB"
+
+
+# Office Open XML files are zip packages; which one is told by the parts inside.
+_ZIP_TYPES = {
+    "application/zip",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+}
+_OOXML_FOLDERS = {
+    "word/": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xl/": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "ppt/": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+}
+
+
+def _ooxml_type(upload: UploadedFile) -> str | None:
+    """A Word or Excel file's type from its zip's list of parts, or None for any other zip.
+
+    filetype looks only at the first few parts in the first 8 KB, so a genuine file whose
+    [Content_Types].xml is large, or whose word/ or xl/ part comes fifth (LibreOffice, some
+    generators), read as a plain zip and was refused. The zip's directory (its last bytes,
+    nothing is decompressed) lists every part.
+    """
+    upload.seek(0)
+    try:
+        with zipfile.ZipFile(upload) as archive:
+            names = archive.namelist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
+        return None
+    finally:
+        upload.seek(0)
+    if "[Content_Types].xml" not in names:
+        return None
+    found = {
+        mime
+        for folder, mime in _OOXML_FOLDERS.items()
+        if any(name.startswith(folder) for name in names)
+    }
+    return found.pop() if len(found) == 1 else None
 
 
 def document_check(upload: UploadedFile) -> CheckedUpload:
@@ -348,24 +440,28 @@ def document_check(upload: UploadedFile) -> CheckedUpload:
         raise ValidationError(f"{name} is empty.", code="empty")
     if upload.size > limit:
         raise ValidationError(
-            f"{name} is {upload.size / 1_048_576:.1f} MB; a document may be at most "
-            f"{limit / 1_048_576:.0f} MB.",
+            f"{name} is {_size_text(upload.size)}; a document may be at most {_size_text(limit)}.",
             code="too_large",
         )
     upload.seek(0)
     head = upload.read(8192)
     upload.seek(0)
     kind = filetype.guess(head)
-    allowed = ", ".join(sorted({ext.upper() for exts in DOCUMENT_TYPES.values() for ext in exts[:1]}))
-    if kind is None or kind.mime not in DOCUMENT_TYPES:
+    mime = kind.mime if kind is not None else None
+    if mime in _ZIP_TYPES:
+        mime = _ooxml_type(upload)
+    allowed = ", ".join(
+        sorted({ext.upper() for exts in DOCUMENT_TYPES.values() for ext in exts[:1]})
+    )
+    if mime is None or mime not in DOCUMENT_TYPES:
         raise ValidationError(
             f"{name} is not a document we accept. Send {allowed} files.", code="bad_type"
         )
     extension = os.path.splitext(name)[1].lstrip(".").lower()
-    if extension not in DOCUMENT_TYPES[kind.mime]:
+    if extension not in DOCUMENT_TYPES[mime]:
         raise ValidationError(
             f"{name} is named as .{extension or '(none)'} but its content is "
-            f"{DOCUMENT_TYPES[kind.mime][0].upper()}. Rename it or send the right file.",
+            f"{DOCUMENT_TYPES[mime][0].upper()}. Rename it or send the right file.",
             code="mislabelled",
         )
     digest = hashlib.sha256()
@@ -373,7 +469,11 @@ def document_check(upload: UploadedFile) -> CheckedUpload:
         digest.update(chunk)
     upload.seek(0)
     return CheckedUpload(
-        upload=upload, name=name, content_type=kind.mime, size=upload.size, sha256=digest.hexdigest()
+        upload=upload,
+        name=name,
+        content_type=mime,
+        size=upload.size,
+        sha256=digest.hexdigest(),
     )
 
 
@@ -457,7 +557,10 @@ def registration_answer(
 def renewal_request(*, enterprise: Enterprise, user: User, message: str = "") -> RenewalRequest:
     """A licence holder asks staff to renew: recorded once, and the staff inbox is told."""
     locked = Enterprise.objects.select_for_update().select_related("company").get(pk=enterprise.pk)
-    if locked.status not in (LicenceStatus.LICENSED, LicenceStatus.EXPIRED) or not locked.expires_on:
+    if (
+        locked.status not in (LicenceStatus.LICENSED, LicenceStatus.EXPIRED)
+        or not locked.expires_on
+    ):
         raise ValidationError(
             f"Only a current or expired licence can be renewed; this one is "
             f"{locked.get_status_display().lower()}.",
@@ -501,6 +604,18 @@ def renewal_request_close(*, request: RenewalRequest, user: User) -> RenewalRequ
     locked.handled_at = timezone.now()
     locked.save(update_fields=["status", "handled_by", "handled_at", "updated"])
     return locked
+
+
+def renewal_requests_close_for(*, enterprise: Enterprise, user: User | None) -> int:
+    """Close the open renewal requests of a licence that was just renewed (or ended)."""
+    return RenewalRequest.objects.filter(
+        enterprise=enterprise, status=RenewalRequestStatus.OPEN
+    ).update(
+        status=RenewalRequestStatus.DONE,
+        handled_by=user,
+        handled_at=timezone.now(),
+        updated=timezone.now(),
+    )
 
 
 def return_save(
@@ -591,8 +706,8 @@ def description_decide(
     *, proposal: DescriptionProposal, user: User, approve: bool, note: str = ""
 ) -> DescriptionProposal:
     """Staff approve (the zone's description changes, in its history) or reject a proposal."""
-    locked = DescriptionProposal.objects.select_for_update().select_related("zone").get(
-        pk=proposal.pk
+    locked = (
+        DescriptionProposal.objects.select_for_update().select_related("zone").get(pk=proposal.pk)
     )
     if locked.status != ProposalStatus.PENDING:
         raise ValidationError(

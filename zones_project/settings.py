@@ -249,12 +249,16 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # Uploaded documents: never under a public URL, only through the portal's checked download view.
 # Production may point PORTAL_DOCUMENTS_STORAGE at django-storages' S3 backend.
 PORTAL_DOCUMENTS_ROOT = Path(os.environ.get("PORTAL_DOCUMENTS_ROOT", BASE_DIR / "documents"))
+PORTAL_DOCUMENTS_STORAGE = os.environ.get(
+    "PORTAL_DOCUMENTS_STORAGE", "django.core.files.storage.FileSystemStorage"
+)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "documents": {
-        "BACKEND": os.environ.get(
-            "PORTAL_DOCUMENTS_STORAGE", "django.core.files.storage.FileSystemStorage"
-        ),
+    # Object storage (django-storages) takes its bucket and keys from its own AWS_* settings.
+    "documents": {"BACKEND": PORTAL_DOCUMENTS_STORAGE}
+    if PORTAL_DOCUMENTS_STORAGE != "django.core.files.storage.FileSystemStorage"
+    else {
+        "BACKEND": PORTAL_DOCUMENTS_STORAGE,
         "OPTIONS": {"location": str(PORTAL_DOCUMENTS_ROOT), "base_url": None},
     },
     "staticfiles": {

@@ -5,24 +5,55 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('companies', '0009_registration_language'),
+        ("companies", "0009_registration_language"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.RemoveConstraint(
-            model_name='reviewlogentry',
-            name='review_log_action_valid',
+            model_name="reviewlogentry",
+            name="review_log_action_valid",
         ),
         migrations.AlterField(
-            model_name='reviewlogentry',
-            name='action',
-            field=models.CharField(choices=[('under_review', 'Moved to under review'), ('information_requested', 'Information requested'), ('recommended', 'Recommended for acceptance'), ('accepted', 'Accepted'), ('declined', 'Declined'), ('withdrawn', 'Withdrawn'), ('assigned', 'Assigned'), ('note', 'Note'), ('answered', 'Answered by the company')], max_length=30),
+            model_name="reviewlogentry",
+            name="action",
+            field=models.CharField(
+                choices=[
+                    ("under_review", "Moved to under review"),
+                    ("information_requested", "Information requested"),
+                    ("recommended", "Recommended for acceptance"),
+                    ("accepted", "Accepted"),
+                    ("declined", "Declined"),
+                    ("withdrawn", "Withdrawn"),
+                    ("assigned", "Assigned"),
+                    ("note", "Note"),
+                    ("answered", "Answered by the company"),
+                ],
+                max_length=30,
+            ),
         ),
         migrations.AddConstraint(
-            model_name='reviewlogentry',
-            constraint=models.CheckConstraint(condition=models.Q(('action__in', ['under_review', 'information_requested', 'recommended', 'accepted', 'declined', 'withdrawn', 'assigned', 'note', 'answered'])), name='review_log_action_valid', violation_error_message='Unknown review action.'),
+            model_name="reviewlogentry",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "action__in",
+                        [
+                            "under_review",
+                            "information_requested",
+                            "recommended",
+                            "accepted",
+                            "declined",
+                            "withdrawn",
+                            "assigned",
+                            "note",
+                            "answered",
+                        ],
+                    )
+                ),
+                name="review_log_action_valid",
+                violation_error_message="Unknown review action.",
+            ),
         ),
     ]

@@ -4,15 +4,39 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('notifications', '0002_role_permissions'),
+        ("notifications", "0002_role_permissions"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='notification',
-            name='event',
-            field=models.CharField(choices=[('registration_received', 'Registration received'), ('registration_received_staff', 'Registration received (staff)'), ('registration_information_requested', 'Information requested'), ('registration_accepted', 'Registration accepted'), ('registration_declined', 'Registration declined'), ('licence_issued', 'Licence issued'), ('licence_expiring_60', 'Licence expires in 60 days'), ('licence_expiring_30', 'Licence expires in 30 days'), ('licence_expired', 'Licence expired'), ('licence_suspended', 'Licence suspended'), ('return_due_30', 'Annual return due in 30 days'), ('return_overdue', 'Annual return overdue'), ('return_returned', 'Annual return returned for correction'), ('return_accepted', 'Annual return accepted'), ('webhook_endpoint_disabled', 'Webhook endpoint disabled'), ('registration_answered_staff', 'Company answered an information request (staff)'), ('portal_invitation', 'Portal invitation'), ('licence_renewal_requested_staff', 'Licence renewal requested (staff)')], max_length=64),
+            model_name="notification",
+            name="event",
+            field=models.CharField(
+                choices=[
+                    ("registration_received", "Registration received"),
+                    ("registration_received_staff", "Registration received (staff)"),
+                    ("registration_information_requested", "Information requested"),
+                    ("registration_accepted", "Registration accepted"),
+                    ("registration_declined", "Registration declined"),
+                    ("licence_issued", "Licence issued"),
+                    ("licence_expiring_60", "Licence expires in 60 days"),
+                    ("licence_expiring_30", "Licence expires in 30 days"),
+                    ("licence_expired", "Licence expired"),
+                    ("licence_suspended", "Licence suspended"),
+                    ("return_due_30", "Annual return due in 30 days"),
+                    ("return_overdue", "Annual return overdue"),
+                    ("return_returned", "Annual return returned for correction"),
+                    ("return_accepted", "Annual return accepted"),
+                    ("webhook_endpoint_disabled", "Webhook endpoint disabled"),
+                    (
+                        "registration_answered_staff",
+                        "Company answered an information request (staff)",
+                    ),
+                    ("portal_invitation", "Portal invitation"),
+                    ("licence_renewal_requested_staff", "Licence renewal requested (staff)"),
+                ],
+                max_length=64,
+            ),
         ),
     ]

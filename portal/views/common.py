@@ -58,13 +58,19 @@ def accept(request: HttpRequest, token: str) -> HttpResponse:
     """The invitation link: choose a password (a new account) and sign in."""
     invitation = services.invitation_for_token(token)
     problem = services.invitation_problem(invitation)
-    if problem:
+    if problem or invitation is None:
         return _no_referrer(
-            render(request, "portal/accept_unusable.html", {"problem": problem}, status=410 if invitation else 404)
+            render(
+                request,
+                "portal/accept_unusable.html",
+                {"problem": problem},
+                status=410 if invitation else 404,
+            )
         )
-    assert invitation is not None
     needs_password = not services.existing_account(invitation.email)
-    form = AcceptInvitationForm(request.POST or None, needs_password=needs_password)
+    form = AcceptInvitationForm(
+        request.POST if request.method == "POST" else None, needs_password=needs_password
+    )
     if request.method == "POST" and form.is_valid():
         try:
             user = services.invitation_accept(
@@ -73,6 +79,15 @@ def accept(request: HttpRequest, token: str) -> HttpResponse:
         except ValidationError as exc:
             form.add_service_errors(exc)
         else:
+            if not needs_password:
+                # An account that already signs in keeps its own sign-in (and its second
+                # factor): the link adds the party, it does not replace the password.
+                messages.success(
+                    request,
+                    _("Your account now has access to %(party)s. Sign in to continue.")
+                    % {"party": invitation.party},
+                )
+                return redirect("account_login")
             login(request, user, backend=ACCOUNT_BACKEND)
             messages.success(
                 request,
@@ -119,7 +134,9 @@ def colleagues(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             try:
                 with transaction.atomic():
-                    services.colleague_invite(membership=membership, email=form.cleaned_data["email"])
+                    services.colleague_invite(
+                        membership=membership, email=form.cleaned_data["email"]
+                    )
             except ValidationError as exc:
                 form.add_service_errors(exc)
             else:
