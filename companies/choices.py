@@ -76,6 +76,21 @@ class ReviewAction(models.TextChoices):
     WITHDRAWN = "withdrawn", "Withdrawn"
     ASSIGNED = "assigned", "Assigned"
     NOTE = "note", "Note"
+    ANSWERED = "answered", "Answered by the company"
+
+
+# The log entries a company reads on its own registration in the portal: its steps and what was
+# said to it and by it. Notes, assignments and recommendations are the reviewers' own.
+SHARED_WITH_APPLICANT = frozenset(
+    {
+        ReviewAction.UNDER_REVIEW,
+        ReviewAction.INFORMATION_REQUESTED,
+        ReviewAction.ACCEPTED,
+        ReviewAction.DECLINED,
+        ReviewAction.WITHDRAWN,
+        ReviewAction.ANSWERED,
+    }
+)
 
 
 class InteractionKind(models.TextChoices):

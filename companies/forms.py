@@ -20,6 +20,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
+from core.forms import ServiceErrorsMixin
 from core.query import by_slug_or_id
 from zones.models import Sector, Zone
 
@@ -130,7 +131,7 @@ def _countries_in_order() -> list:
     return sorted(countries, key=lambda country: not _ARABIC_SCRIPT.search(str(country.name)))
 
 
-class InterestRegistrationForm(forms.Form):
+class InterestRegistrationForm(ServiceErrorsMixin, forms.Form):
     """What a company tells the authority when it registers interest in zones."""
 
     company_name = forms.CharField(
@@ -306,14 +307,6 @@ class InterestRegistrationForm(forms.Form):
                 code="honeypot",
             )
         return ""
-
-    def add_service_errors(self, error: ValidationError):
-        """Show the service's own objections (rules the form does not repeat) on the page."""
-        if not hasattr(error, "error_dict"):
-            self.add_error(None, error)
-            return
-        for field, errors in error.error_dict.items():
-            self.add_error(field if field in self.fields else None, errors)
 
     def registration_kwargs(self) -> dict:
         """The cleaned values as registration_submit() takes them."""

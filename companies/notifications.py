@@ -11,6 +11,8 @@ from django.dispatch import Signal
 registration_received_signal = Signal()
 # Sent with `registration`, `previous_status` and `note` after a review step.
 registration_status_changed_signal = Signal()
+# Sent with `registration` and `message` when the company answers an information request.
+registration_answered_signal = Signal()
 
 
 def registration_received(registration) -> None:
@@ -25,4 +27,11 @@ def registration_status_changed(registration, *, previous_status: str, note: str
         registration=registration,
         previous_status=previous_status,
         note=note,
+    )
+
+
+def registration_answered(registration, *, message: str) -> None:
+    """Announce the company's answer; call inside the transaction that recorded it."""
+    registration_answered_signal.send(
+        sender=type(registration), registration=registration, message=message
     )

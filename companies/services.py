@@ -358,6 +358,82 @@ def registration_add_note(
     return _review_log(registration=locked, action=ReviewAction.NOTE, user=user, note=note)
 
 
+def _company_step(
+    locked: InterestRegistration, *, to_status: str, action: str, user: User, note: str
+) -> InterestRegistration:
+    """A step the company takes itself: logged as theirs, never recorded as a review."""
+    previous = locked.status
+    locked.status = to_status
+    locked.save(update_fields=["status", "updated"])
+    _review_log(
+        registration=locked,
+        action=action,
+        user=user,
+        note=note,
+        from_status=previous,
+        to_status=to_status,
+    )
+    notifications.registration_status_changed(locked, previous_status=previous, note="")
+    return locked
+
+
+@transaction.atomic
+def registration_answer(
+    *, registration: InterestRegistration, user: User, message: str
+) -> InterestRegistration:
+    """The company answers an information request: the review resumes and the reviewer is told."""
+    message = (message or "").strip()
+    if not message:
+        raise ValidationError({"message": "Write your answer to the reviewers' question."})
+    if len(message) > rules.MAX_MESSAGE_LENGTH:
+        raise ValidationError(
+            {"message": f"Keep the answer to {rules.MAX_MESSAGE_LENGTH:,} characters."},
+            code="max_length",
+        )
+    locked = _locked(registration)
+    if locked.status != RegistrationStatus.INFORMATION_REQUESTED:
+        raise ValidationError(
+            f"Registration {locked.reference} is "
+            f"{RegistrationStatus(locked.status).label.lower()}: there is no open question to "
+            f"answer.",
+            code="nothing_requested",
+        )
+    _company_step(
+        locked,
+        to_status=RegistrationStatus.UNDER_REVIEW,
+        action=ReviewAction.ANSWERED,
+        user=user,
+        note=message,
+    )
+    notifications.registration_answered(locked, message=message)
+    registration.refresh_from_db()
+    return locked
+
+
+@transaction.atomic
+def registration_withdraw(
+    *, registration: InterestRegistration, user: User, reason: str = ""
+) -> InterestRegistration:
+    """The company withdraws its own registration while it is still open."""
+    locked = _locked(registration)
+    current = RegistrationStatus(locked.status)
+    if RegistrationStatus.WITHDRAWN not in REGISTRATION_STATUS_TRANSITIONS[current]:
+        raise ValidationError(
+            f"Registration {locked.reference} is {current.label.lower()}: it can no longer be "
+            f"withdrawn.",
+            code="invalid_transition",
+        )
+    _company_step(
+        locked,
+        to_status=RegistrationStatus.WITHDRAWN,
+        action=ReviewAction.WITHDRAWN,
+        user=user,
+        note=(reason or "").strip()[:2000],
+    )
+    registration.refresh_from_db()
+    return locked
+
+
 @transaction.atomic
 def interaction_record(
     *,

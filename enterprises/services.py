@@ -25,6 +25,7 @@ from .choices import (
     EXPIRING_STATUSES,
     HELD_PLOT_STATUSES,
     LICENCE_STATUS_TRANSITIONS,
+    OPEN_RETURN_STATUSES,
     RETURN_STATUS_TRANSITIONS,
     LicenceEventKind,
     LicenceStatus,
@@ -684,6 +685,96 @@ def return_open(*, enterprise: Enterprise, fiscal_year: str) -> AnnualReturn:
     return annual_return
 
 
+# The figures a filer enters on an annual return (the USD conversions are derived from them).
+RETURN_FIGURES = (
+    "employees_total",
+    "employees_women",
+    "employees_foreign",
+    "exports_usd",
+    "domestic_sales",
+    "investment",
+)
+
+
+def _set_figures(target: AnnualReturn, figures: dict, *, currency: str) -> None:
+    """Put a filer's figures on `target`, checked field by field, with their USD conversions."""
+    for name, value in figures.items():
+        setattr(target, name, value)
+    target.currency = (currency or "USD").upper()
+    # Checked before conversion so that a negative amount reads as such, not as a rate problem.
+    target.full_clean(exclude=["domestic_sales_usd", "investment_usd"], validate_constraints=False)
+    # The pledges' rule: converted at the rate on (or latest before) a fixed date, here the
+    # year's last day.
+    _, year_end = fiscal_year_bounds(target.fiscal_year)
+    for amount_field, usd_field in (
+        ("domestic_sales", "domestic_sales_usd"),
+        ("investment", "investment_usd"),
+    ):
+        amount = getattr(target, amount_field)
+        converted = (
+            None
+            if amount is None
+            else usd_amount(amount=amount, currency=target.currency, on_date=year_end)
+        )
+        setattr(target, usd_field, converted)
+
+
+def _require_open(locked: AnnualReturn) -> None:
+    if locked.status not in OPEN_RETURN_STATUSES:
+        raise ValidationError(
+            f"The {locked.fiscal_year} return is {locked.get_status_display().lower()}: its "
+            f"figures can no longer be changed.",
+            code="invalid_transition",
+        )
+
+
+@transaction.atomic
+def return_save_draft(
+    *, annual_return: AnnualReturn, figures: dict, currency: str = "USD"
+) -> AnnualReturn:
+    """Keep a return's figures unfiled, to finish later: checked as far as they go.
+
+    The status does not change. A return sent back for correction keeps its filed figures
+    where the draft leaves a field empty, since a returned return always has every figure.
+    """
+    unknown = set(figures) - set(RETURN_FIGURES)
+    if unknown:
+        raise ValueError(f"Not figures of an annual return: {sorted(unknown)}")
+    locked = AnnualReturn.objects.select_for_update().get(pk=annual_return.pk)
+    _require_open(locked)
+    if locked.status == ReturnStatus.RETURNED:
+        figures = {name: value for name, value in figures.items() if value is not None}
+    _set_figures(locked, figures, currency=currency)
+    locked.full_clean()
+    locked.save()
+    annual_return.refresh_from_db()
+    return locked
+
+
+def return_check(*, annual_return: AnnualReturn, figures: dict, currency: str = "USD") -> None:
+    """Check a return's figures as filing would, without saving anything (the filer's "Check")."""
+    candidate = AnnualReturn.objects.get(pk=annual_return.pk)
+    _require_open(candidate)
+    missing = {
+        name: "Enter this figure before filing."
+        for name in RETURN_FIGURES
+        if figures.get(name) is None
+    }
+    if missing:
+        raise ValidationError(missing, code="required")
+    _, year_end = fiscal_year_bounds(candidate.fiscal_year)
+    if timezone.localdate() <= year_end:
+        raise ValidationError(
+            f"The {candidate.fiscal_year} year ends on {year_end:%Y-%m-%d}; its return can be "
+            f"filed after that.",
+            code="before_year_end",
+        )
+    _set_figures(candidate, figures, currency=currency)
+    candidate.status = ReturnStatus.SUBMITTED
+    candidate.submitted_on = candidate.submitted_on or timezone.localdate()
+    candidate.full_clean()
+
+
 @transaction.atomic
 def return_submit(
     *,
@@ -720,22 +811,17 @@ def return_submit(
         raise ValidationError(
             {"submitted_on": "A return cannot be filed on a future date."}, code="future"
         )
-    locked.employees_total = employees_total
-    locked.employees_women = employees_women
-    locked.employees_foreign = employees_foreign
-    locked.exports_usd = exports_usd
-    locked.currency = currency.upper()
-    locked.domestic_sales = domestic_sales
-    locked.investment = investment
-    # Checked before conversion so that a negative amount reads as such, not as a rate problem.
-    locked.full_clean(exclude=["domestic_sales_usd", "investment_usd"], validate_constraints=False)
-    # The pledges' rule: converted at the rate on (or latest before) a fixed date, here the
-    # year's last day.
-    locked.domestic_sales_usd = usd_amount(
-        amount=domestic_sales, currency=locked.currency, on_date=year_end
-    )
-    locked.investment_usd = usd_amount(
-        amount=investment, currency=locked.currency, on_date=year_end
+    _set_figures(
+        locked,
+        {
+            "employees_total": employees_total,
+            "employees_women": employees_women,
+            "employees_foreign": employees_foreign,
+            "exports_usd": exports_usd,
+            "domestic_sales": domestic_sales,
+            "investment": investment,
+        },
+        currency=currency,
     )
     previous_status = locked.status
     locked.status = ReturnStatus.SUBMITTED

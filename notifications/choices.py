@@ -23,6 +23,15 @@ class NotificationEvent(models.TextChoices):
     RETURN_RETURNED = "return_returned", _("Annual return returned for correction")
     RETURN_ACCEPTED = "return_accepted", _("Annual return accepted")
     WEBHOOK_ENDPOINT_DISABLED = "webhook_endpoint_disabled", _("Webhook endpoint disabled")
+    REGISTRATION_ANSWERED_STAFF = (
+        "registration_answered_staff",
+        _("Company answered an information request (staff)"),
+    )
+    PORTAL_INVITATION = "portal_invitation", _("Portal invitation")
+    LICENCE_RENEWAL_REQUESTED_STAFF = (
+        "licence_renewal_requested_staff",
+        _("Licence renewal requested (staff)"),
+    )
 
 
 # A registration's new status → what its contact is told. Keyed by the status's value, so a

@@ -8,6 +8,7 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from companies.notifications import (
+    registration_answered_signal,
     registration_received_signal,
     registration_status_changed_signal,
 )
@@ -31,6 +32,11 @@ def on_registration_status_changed(sender, registration, previous_status, note="
     services.registration_status_changed_notify(
         registration=registration, previous_status=previous_status, note=note
     )
+
+
+@receiver(registration_answered_signal, dispatch_uid="notifications.registration_answered")
+def on_registration_answered(sender, registration, message, **kwargs):
+    services.registration_answered_notify(registration=registration, message=message)
 
 
 @receiver(post_save, sender=ZoneStatusChange, dispatch_uid="notifications.zone_status_changed")

@@ -95,6 +95,22 @@ def registration_status_changed_notify(
     )
 
 
+@transaction.atomic
+def registration_answered_notify(
+    *, registration: InterestRegistration, message: str
+) -> list[Notification]:
+    """Tell the registration's reviewer (its assigned officer, else the last reviewer, else the
+    staff inbox) that the company has answered."""
+    officer = registration.assigned_to or registration.reviewer
+    recipients = [officer.email] if officer is not None and officer.email else []
+    return notify(
+        NotificationEvent.REGISTRATION_ANSWERED_STAFF,
+        registration,
+        recipients or settings.REGISTRY_STAFF_EMAILS,
+        context={**_registration_context(registration), "message": message},
+    )
+
+
 def zone_status_changed_publish(*, change: ZoneStatusChange) -> list[WebhookDelivery]:
     """Tell partners that a zone moved to a new step of its rollout."""
     return outbox.publish(

@@ -7,7 +7,9 @@ after the models are loaded.
 
 from django.conf import settings
 from django.contrib import admin
+from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.http import urlencode
 
 from .dashboard import admin_dashboard
 
@@ -34,6 +36,13 @@ class RegistryAdminSite(admin.AdminSite):
     site_header = settings.PRODUCT_NAME
     site_title = settings.PRODUCT_NAME
     index_title = "Registry workbench"
+
+    def login(self, request, extra_context=None):
+        # With two-factor required, staff sign in where the second factor is asked for.
+        if settings.STAFF_REQUIRE_2FA and not request.user.is_authenticated:
+            query = urlencode({"next": request.GET.get("next") or reverse("admin:index")})
+            return redirect(f"{reverse('account_login')}?{query}")
+        return super().login(request, extra_context)
 
     def index(self, request, extra_context=None):
         context = {"dashboard": admin_dashboard(request)}

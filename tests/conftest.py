@@ -23,6 +23,24 @@ def _fresh_cache():
 
 
 @pytest.fixture(autouse=True)
+def _documents_in_a_temporary_folder(tmp_path_factory):
+    # Uploaded documents of one test land in a folder of its own, never in the checkout.
+    from django.conf import settings
+    from django.test import override_settings
+
+    location = tmp_path_factory.mktemp("documents")
+    storages = {
+        **settings.STORAGES,
+        "documents": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(location), "base_url": None},
+        },
+    }
+    with override_settings(STORAGES=storages, PORTAL_DOCUMENTS_ROOT=location):
+        yield
+
+
+@pytest.fixture(autouse=True)
 def _login_lockout_only_where_tested(request, settings):
     # django-axes needs the request to authenticate, which the test client's
     # login() does not pass; tests marked `axes` switch the lockout back on.

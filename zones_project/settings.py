@@ -78,6 +78,11 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "notifications",
+    # Sign-in for companies' and developers' own people (docs/portal.md, ADR 0708).
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "portal",
     "programme.apps.ProgrammeConfig",
 ]
 
@@ -96,9 +101,12 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     # Before anything reads the body: an oversized one is a 413, not a 400 with a traceback.
     "core.middleware.RequestSizeLimitMiddleware",
     "core.middleware.StaffIdleTimeoutMiddleware",
+    # With STAFF_REQUIRE_2FA on, staff without two-factor authentication are sent to set it up.
+    "portal.middleware.StaffTwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -110,6 +118,8 @@ AUTHENTICATION_BACKENDS = [
     # Counts failed logins and locks out a user name from an address after too many.
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # The portal's sign-in at /accounts/: email and password, or a code sent by email.
+    "allauth.account.auth_backends.AuthenticationBackend",
 ]
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", "1"))
@@ -120,11 +130,40 @@ AXES_RESET_ON_SUCCESS = True
 STAFF_IDLE_TIMEOUT_MINUTES = int(os.environ.get("STAFF_IDLE_TIMEOUT_MINUTES", "30"))
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_CLIENT_IP_CALLABLE = "core.client_ip.client_ip"
+# The admin signs in with `username`, the portal with `login` (an email): both count.
+AXES_USERNAME_CALLABLE = "core.client_ip.login_name"
+
+# --- the portal's accounts (django-allauth; docs/portal.md) ----------------------------------
+# Nobody signs up: an account comes from an invitation (staff's, a colleague's, or the claim
+# from a registration's status link), which also proves the email address.
+ACCOUNT_ADAPTER = "portal.adapters.PortalAccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_LOGIN_BY_CODE_ENABLED = True
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Technology Zones] "
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if not DEBUG else "http"
+# allauth's own per-address and per-account limits, beside django-axes' lockout.
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": os.environ.get("PORTAL_LOGIN_FAILED_RATE", "10/m/ip,5/5m/key"),
+}
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "portal:home"
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Technology Zones Registry"
+# With this on, staff must have two-factor authentication set up to use the admin.
+STAFF_REQUIRE_2FA = env_bool("STAFF_REQUIRE_2FA", False)
+PORTAL_INVITATION_DAYS = int(os.environ.get("PORTAL_INVITATION_DAYS", "7"))
+PORTAL_DOCUMENT_MAX_BYTES = int(os.environ.get("PORTAL_DOCUMENT_MAX_BYTES", str(10 * 1024 * 1024)))
 
 # Reverse proxies in front of the app, each appending the address it saw to X-Forwarded-For
 # (README "Deploying"). 0: the header is ignored, so a client cannot pick its own address.
 # core.client_ip applies it for the login lockout, the public form's limit and API throttles.
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+# allauth's rate limits read the client address by the same rule.
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 
 ROOT_URLCONF = "zones_project.urls"
 
@@ -207,8 +246,21 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Uploaded documents: never under a public URL, only through the portal's checked download view.
+# Production may point PORTAL_DOCUMENTS_STORAGE at django-storages' S3 backend.
+PORTAL_DOCUMENTS_ROOT = Path(os.environ.get("PORTAL_DOCUMENTS_ROOT", BASE_DIR / "documents"))
+PORTAL_DOCUMENTS_STORAGE = os.environ.get(
+    "PORTAL_DOCUMENTS_STORAGE", "django.core.files.storage.FileSystemStorage"
+)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Object storage (django-storages) takes its bucket and keys from its own AWS_* settings.
+    "documents": {"BACKEND": PORTAL_DOCUMENTS_STORAGE}
+    if PORTAL_DOCUMENTS_STORAGE != "django.core.files.storage.FileSystemStorage"
+    else {
+        "BACKEND": PORTAL_DOCUMENTS_STORAGE,
+        "OPTIONS": {"location": str(PORTAL_DOCUMENTS_ROOT), "base_url": None},
+    },
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"

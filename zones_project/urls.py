@@ -11,5 +11,8 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     # set_language: the language switch on every public page posts here (ADR 0705).
     path("i18n/", include("django.conf.urls.i18n")),
+    # The portal for companies' and developers' own people, and its sign-in (docs/portal.md).
+    path("accounts/", include("allauth.urls")),
+    path("portal/", include("portal.urls")),
     path("", include("zones_project.public_urls")),
 ]
