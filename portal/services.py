@@ -215,7 +215,7 @@ def invitation_accept(*, token: str, password: str | None) -> User:
     """
     # Locked, so that a second click (or a second tab) waits and then finds it used.
     invitation = (
-        Invitation.objects.select_for_update()
+        Invitation.objects.select_for_update(of=("self",))
         .select_related("company", "developer")
         .filter(token_hash=token_hash(token or ""))
         .first()
@@ -314,7 +314,7 @@ def claim_request(*, registration: InterestRegistration) -> Invitation:
     invitation does. Asked again within CLAIM_RESEND_AFTER, the one already sent stands.
     """
     locked = (
-        InterestRegistration.objects.select_for_update()
+        InterestRegistration.objects.select_for_update(of=("self",))
         .select_related("contact", "company")
         .get(pk=registration.pk)
     )
@@ -556,7 +556,11 @@ def registration_answer(
 @transaction.atomic
 def renewal_request(*, enterprise: Enterprise, user: User, message: str = "") -> RenewalRequest:
     """A licence holder asks staff to renew: recorded once, and the staff inbox is told."""
-    locked = Enterprise.objects.select_for_update().select_related("company").get(pk=enterprise.pk)
+    locked = (
+        Enterprise.objects.select_for_update(of=("self",))
+        .select_related("company")
+        .get(pk=enterprise.pk)
+    )
     if (
         locked.status not in (LicenceStatus.LICENSED, LicenceStatus.EXPIRED)
         or not locked.expires_on
@@ -707,7 +711,9 @@ def description_decide(
 ) -> DescriptionProposal:
     """Staff approve (the zone's description changes, in its history) or reject a proposal."""
     locked = (
-        DescriptionProposal.objects.select_for_update().select_related("zone").get(pk=proposal.pk)
+        DescriptionProposal.objects.select_for_update(of=("self",))
+        .select_related("zone")
+        .get(pk=proposal.pk)
     )
     if locked.status != ProposalStatus.PENDING:
         raise ValidationError(
