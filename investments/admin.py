@@ -3,6 +3,7 @@ import re
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.db import transaction
 
 from core.admin import HistoryImportExportAdmin, ReadOnlyTabularInline, ServiceErrorsAsMessagesMixin
 from core.paginators import EstimatedCountPaginator
@@ -14,6 +15,7 @@ from .resources import IMPORTED_FIELDS, PledgeResource
 from .services import (
     ExchangeRateMissing,
     disbursement_record,
+    pledge_delete,
     pledge_record,
     pledge_update,
     usd_amount,
@@ -237,6 +239,15 @@ class PledgeAdmin(ServiceErrorsAsMessagesMixin, HistoryImportExportAdmin):
             obj.pk = saved.pk
         # The admin goes on to log and redirect with `obj`; give it what the service saved.
         obj.refresh_from_db()
+
+    def delete_model(self, request, obj):
+        pledge_delete(pledge=obj)
+
+    def delete_queryset(self, request, queryset):
+        # Each under its row lock, as for one pledge (pledge_delete() says why).
+        with transaction.atomic():
+            for pledge in queryset.order_by("pk"):
+                pledge_delete(pledge=pledge)
 
     def save_formset(self, request, form, formset, change):
         if formset.model is not Disbursement:

@@ -218,3 +218,84 @@ class Target(TimeStampedModel):
     @property
     def local_name(self) -> str:
         return local_text(self.name, self.name_ur)
+
+
+# ---------------------------------------------------------------------------
+# Summary rows: pledge figures kept current on every write (investments/summaries.py), so
+# that lists, reports and the home page read a few rows per zone instead of every pledge.
+
+
+class PledgeFigures(models.Model):
+    """The additive measures every summary row carries, for the pledges of its key."""
+
+    pledge_count = models.BigIntegerField(default=0)
+    # Pledges with something realised: the investment funnel's last stage.
+    realized_count = models.BigIntegerField(default=0)
+    amount_usd = models.DecimalField(max_digits=20, decimal_places=2, default=Decimal("0"))
+    realized_usd = models.DecimalField(max_digits=20, decimal_places=2, default=Decimal("0"))
+
+    class Meta:
+        abstract = True
+
+
+class ZonePledgeTotal(PledgeFigures):
+    """A zone's pledges in one status (cancelled kept: reports show them by status)."""
+
+    zone = models.ForeignKey("zones.Zone", on_delete=models.CASCADE, related_name="pledge_totals")
+    status = models.CharField(max_length=20, choices=PledgeStatus.choices)
+
+    class Meta:
+        ordering = ("zone", "status")
+        constraints = [
+            models.UniqueConstraint(fields=["zone", "status"], name="zone_pledge_total_key")
+        ]
+
+    def __str__(self):
+        return f"{self.zone_id}/{self.status}: {self.pledge_count}"
+
+
+class CompanyPledgeTotal(PledgeFigures):
+    """A company's pledges in one status."""
+
+    company = models.ForeignKey(
+        "companies.Company", on_delete=models.CASCADE, related_name="pledge_totals"
+    )
+    status = models.CharField(max_length=20, choices=PledgeStatus.choices)
+
+    class Meta:
+        ordering = ("company", "status")
+        constraints = [
+            models.UniqueConstraint(fields=["company", "status"], name="company_pledge_total_key")
+        ]
+
+    def __str__(self):
+        return f"{self.company_id}/{self.status}: {self.pledge_count}"
+
+
+class PledgeQuarterTotal(PledgeFigures):
+    """Pledges by zone, status, company origin and quarter: the investment report's cube.
+
+    The pledge measures count pledges made in the quarter (by `pledged_on`); the disbursement
+    measures count tranches paid in it (by `disbursed_on`) against pledges of this zone,
+    status and origin. Fiscal years are whole quarters, so they are sums of these rows.
+    """
+
+    zone = models.ForeignKey(
+        "zones.Zone", on_delete=models.CASCADE, related_name="pledge_quarter_totals"
+    )
+    status = models.CharField(max_length=20, choices=PledgeStatus.choices)
+    origin = models.CharField(max_length=10)
+    quarter = models.DateField(help_text="The quarter's first day.")
+    disbursement_count = models.BigIntegerField(default=0)
+    disbursed_usd = models.DecimalField(max_digits=20, decimal_places=2, default=Decimal("0"))
+
+    class Meta:
+        ordering = ("zone", "quarter", "status", "origin")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["zone", "status", "origin", "quarter"], name="pledge_quarter_total_key"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.zone_id}/{self.status}/{self.origin}/{self.quarter}: {self.pledge_count}"

@@ -91,6 +91,17 @@ def pledge_update(*, pledge: Pledge, **changes: Any) -> Pledge:
 
 
 @transaction.atomic
+def pledge_delete(*, pledge: Pledge) -> None:
+    """Delete a pledge and its tranches under the pledge's row lock.
+
+    The lock makes a tranche being recorded at the same moment either finish first (and go
+    with the pledge) or wait and find the pledge gone, so the summary rows subtract exactly
+    what the pledge added.
+    """
+    Pledge.objects.select_for_update().get(pk=pledge.pk).delete()
+
+
+@transaction.atomic
 def disbursement_record(
     *, pledge: Pledge, amount: Decimal, disbursed_on: datetime.date, note: str = ""
 ) -> Disbursement:

@@ -1,20 +1,23 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from investments import summaries
 from investments.services import pledge_totals_verify
 
 
 class Command(BaseCommand):
     help = (
-        "Recompute every pledge's running realised totals (amount and USD) from its "
-        "disbursements and list any pledge where they differ; --repair resets them. Exits 1 "
-        "while a difference remains, so it can run from cron or a monitor."
+        "Recompute every pledge's running realised totals from its disbursements, and every "
+        "pledge summary row (per zone, per company, per zone/status/origin/quarter) from the "
+        "pledges, and list any difference; --repair resets them. Exits 1 while a difference "
+        "remains, so it can run from cron or a monitor."
     )
 
     def add_arguments(self, parser):
         parser.add_argument(
             "--repair",
             action="store_true",
-            help="Set each differing pledge's totals to its disbursements' sums.",
+            help="Set each differing pledge's totals to its disbursements' sums, then rewrite "
+            "the summary rows from the pledges.",
         )
 
     def handle(self, *args, repair=False, **options):
@@ -37,8 +40,27 @@ class Command(BaseCommand):
         repaired = len(differences) - len(remaining)
         if repaired:
             self.stdout.write(self.style.SUCCESS(f"{repaired} pledge(s) repaired."))
-        if remaining:
-            hint = "" if repair else " Run again with --repair to reset them."
-            raise CommandError(f"{len(remaining)} pledge(s) with wrong totals.{hint}")
         if not differences:
             self.stdout.write(self.style.SUCCESS("Every pledge's totals match its disbursements."))
+
+        # After the pledges' own totals: a repair there changes what the summaries must say.
+        self.stdout.write("Checking the pledge summary rows against the pledges …")
+        summary_differences = summaries.verify(repair=repair)
+        for difference in summary_differences:
+            state = "repaired" if repair else "differs"
+            self.stdout.write(f"{difference.describe()} — {state}")
+        if summary_differences and repair:
+            self.stdout.write(
+                self.style.SUCCESS(f"{len(summary_differences)} summary row(s) repaired.")
+            )
+        if not summary_differences:
+            self.stdout.write(self.style.SUCCESS("Every summary row matches the pledges."))
+
+        problems = []
+        if remaining:
+            problems.append(f"{len(remaining)} pledge(s) with wrong totals.")
+        if summary_differences and not repair:
+            problems.append(f"{len(summary_differences)} summary row(s) differ from the pledges.")
+        if problems:
+            hint = "" if repair else " Run again with --repair to reset them."
+            raise CommandError(" ".join(problems) + hint)

@@ -1,0 +1,338 @@
+# ruff: noqa: S608 - table and column names come from model _meta, values are parameters
+"""Summary rows of the pledges, kept current on every write (ADR 0709).
+
+Three tables hold additive figures (pledge count, pledges with money realised, pledged and
+realised USD; tranches paid by quarter) per key: a zone and status (`ZonePledgeTotal`), a
+company and status (`CompanyPledgeTotal`), and a zone, status, company origin and quarter
+(`PledgeQuarterTotal`). Lists, reports and the home page read them instead of every
+pledge, so their cost follows the number of zones, not of pledges.
+
+How they stay right: a write to a pledge, a disbursement or a company's origin computes the
+figures the affected pledges contribute before and after the write (from the database, in
+the writer's transaction) and adds the difference to each key with one
+`INSERT … ON CONFLICT DO UPDATE SET x = x + excluded.x`. The addition is atomic in the
+database, so concurrent writers to the same key never lose each other's change; writers to
+one pledge are serialised by the services' row lock. Keys are written in sorted order, so
+two transactions never wait on each other's rows in opposite orders.
+
+Writers that bypass signals (`generate_data`'s COPY, loaddata's raw saves) call `rebuild()`
+or restore the tables with the rest. `verify()` recomputes everything from the base rows;
+`manage.py verify_totals` reports any difference and `--repair` rewrites the rows.
+"""
+
+import datetime
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any, cast
+
+from django.db import connection, models, transaction
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import TruncQuarter
+
+from core.query import CENT
+
+from .models import CompanyPledgeTotal, Disbursement, Pledge, PledgeQuarterTotal, ZonePledgeTotal
+
+SUMMARY_MODELS: tuple[type[models.Model], ...] = (
+    ZonePledgeTotal,
+    CompanyPledgeTotal,
+    PledgeQuarterTotal,
+)
+KEYS: dict[type[models.Model], tuple[str, ...]] = {
+    ZonePledgeTotal: ("zone_id", "status"),
+    CompanyPledgeTotal: ("company_id", "status"),
+    PledgeQuarterTotal: ("zone_id", "status", "origin", "quarter"),
+}
+PLEDGE_FIGURES = ("pledge_count", "realized_count", "amount_usd", "realized_usd")
+DISBURSEMENT_FIGURES = ("disbursement_count", "disbursed_usd")
+FIGURES: dict[type[models.Model], tuple[str, ...]] = {
+    ZonePledgeTotal: PLEDGE_FIGURES,
+    CompanyPledgeTotal: PLEDGE_FIGURES,
+    PledgeQuarterTotal: PLEDGE_FIGURES + DISBURSEMENT_FIGURES,
+}
+
+# {model: {key tuple: {figure: value}}}
+Figures = dict[type[models.Model], dict[tuple, dict[str, Any]]]
+
+
+def quarter_start(day: datetime.date) -> datetime.date:
+    return datetime.date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
+
+
+def _empty() -> Figures:
+    return {model: {} for model in SUMMARY_MODELS}
+
+
+def contributions(pledges: "models.QuerySet[Pledge]") -> Figures:
+    """What `pledges` and their tranches add to each summary row (two queries)."""
+    figures = pledge_figures(pledges)
+    tranches = tranche_figures(
+        Disbursement.objects.filter(pledge__in=pledges.order_by().values("pk"))
+    )
+    figures[PledgeQuarterTotal].update(
+        (key, _sum(figures[PledgeQuarterTotal].get(key, {}), row))
+        for key, row in tranches[PledgeQuarterTotal].items()
+    )
+    return figures
+
+
+def pledge_figures(pledges: "models.QuerySet[Pledge]") -> Figures:
+    """What the pledge rows themselves add, without their tranches."""
+    figures = _empty()
+    for (
+        zone_id,
+        company_id,
+        status,
+        origin,
+        pledged_on,
+        amount_usd,
+        realized_usd,
+    ) in pledges.order_by().values_list(
+        "zone_id",
+        "company_id",
+        "status",
+        "company__origin",
+        "pledged_on",
+        "amount_usd",
+        "realized_usd",
+    ):
+        pledge = {
+            "pledge_count": 1,
+            "realized_count": int(realized_usd > 0),
+            "amount_usd": amount_usd,
+            "realized_usd": realized_usd,
+        }
+        for model, key in (
+            (ZonePledgeTotal, (zone_id, status)),
+            (CompanyPledgeTotal, (company_id, status)),
+            (PledgeQuarterTotal, (zone_id, status, origin, quarter_start(pledged_on))),
+        ):
+            figures[model][key] = _sum(figures[model].get(key, {}), pledge)
+    return figures
+
+
+def tranche_figures(tranches: "models.QuerySet[Disbursement]") -> Figures:
+    """What the tranches add: to the quarter they were paid in, under their pledge's key."""
+    figures = _empty()
+    for zone_id, status, origin, disbursed_on, amount_usd in tranches.order_by().values_list(
+        "pledge__zone_id", "pledge__status", "pledge__company__origin", "disbursed_on", "amount_usd"
+    ):
+        key = (zone_id, status, origin, quarter_start(disbursed_on))
+        figures[PledgeQuarterTotal][key] = _sum(
+            figures[PledgeQuarterTotal].get(key, {}),
+            {"disbursement_count": 1, "disbursed_usd": amount_usd},
+        )
+    return figures
+
+
+def _sum(row: dict[str, Any], more: dict[str, Any]) -> dict[str, Any]:
+    return {name: row.get(name, 0) + more.get(name, 0) for name in row.keys() | more.keys()}
+
+
+def difference(after: Figures, before: Figures) -> Figures:
+    """`after` − `before`, key by key, leaving out keys that did not change."""
+    delta = _empty()
+    for model in SUMMARY_MODELS:
+        for key in after[model].keys() | before[model].keys():
+            change = {
+                figure: after[model].get(key, {}).get(figure, 0)
+                - before[model].get(key, {}).get(figure, 0)
+                for figure in FIGURES[model]
+            }
+            if any(change.values()):
+                delta[model][key] = change
+    return delta
+
+
+def apply(delta: Figures) -> None:
+    """Add `delta` to the summary rows, creating rows for new keys (one statement a table)."""
+    with transaction.atomic():
+        for model in SUMMARY_MODELS:
+            rows = sorted(delta[model].items())
+            if rows:
+                _add(model, rows)
+
+
+def _add(model: type[models.Model], rows: list[tuple[tuple, dict[str, Any]]]) -> None:
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    key_columns = [
+        str(cast(models.Field, model._meta.get_field(name)).column) for name in KEYS[model]
+    ]
+    figures = FIGURES[model]
+    columns = [*key_columns, *figures]
+    placeholders = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    sql = (
+        f"INSERT INTO {table} ({', '.join(map(quote, columns))}) "
+        f"VALUES {', '.join([placeholders] * len(rows))} "
+        f"ON CONFLICT ({', '.join(map(quote, key_columns))}) DO UPDATE SET "
+        + ", ".join(f"{quote(f)} = {table}.{quote(f)} + excluded.{quote(f)}" for f in figures)
+    )
+    params: list[Any] = []
+    for key, change in rows:
+        params.extend(key)
+        params.extend(Decimal(change[f]) if f.endswith("_usd") else change[f] for f in figures)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+# ---------------------------------------------------------------------------
+# Recomputing from the base rows
+
+
+def expected() -> Figures:
+    """Every summary row recomputed from the pledges and disbursements (grouped queries)."""
+    figures = _empty()
+    measures = {
+        "pledge_count": Count("pk"),
+        "realized_count": Count("pk", filter=Q(realized_usd__gt=0)),
+        "amount_usd": Sum("amount_usd"),
+        "realized_usd": Sum("realized_usd"),
+    }
+    pledges = Pledge.objects.order_by()
+    for model, group in (
+        (ZonePledgeTotal, ("zone_id", "status")),
+        (CompanyPledgeTotal, ("company_id", "status")),
+    ):
+        for row in pledges.values(*group).annotate(**measures):
+            figures[model][tuple(row[name] for name in group)] = _cents(row)
+    by_quarter = ("zone_id", "status", "company__origin", "quarter")
+    for row in (
+        pledges.annotate(quarter=TruncQuarter("pledged_on"))
+        .values(*by_quarter)
+        .annotate(**measures)
+    ):
+        key = (row["zone_id"], row["status"], row["company__origin"], _day(row["quarter"]))
+        figures[PledgeQuarterTotal][key] = _sum(
+            figures[PledgeQuarterTotal].get(key, {}), _cents(row)
+        )
+    for row in (
+        Disbursement.objects.order_by()
+        .annotate(quarter=TruncQuarter("disbursed_on"))
+        .values("pledge__zone_id", "pledge__status", "pledge__company__origin", "quarter")
+        .annotate(disbursement_count=Count("pk"), disbursed_usd=Sum("amount_usd"))
+    ):
+        key = (
+            row["pledge__zone_id"],
+            row["pledge__status"],
+            row["pledge__company__origin"],
+            _day(row["quarter"]),
+        )
+        figures[PledgeQuarterTotal][key] = _sum(
+            figures[PledgeQuarterTotal].get(key, {}), _cents(row)
+        )
+    return figures
+
+
+def _day(value: datetime.date | datetime.datetime) -> datetime.date:
+    return value.date() if isinstance(value, datetime.datetime) else value
+
+
+def _cents(row: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        name: Decimal(value or 0).quantize(CENT) if name.endswith("_usd") else int(value or 0)
+        for name, value in row.items()
+        if name in PLEDGE_FIGURES + DISBURSEMENT_FIGURES
+    }
+
+
+def stored() -> Figures:
+    figures = _empty()
+    for model in SUMMARY_MODELS:
+        for row in model._default_manager.order_by().values(*KEYS[model], *FIGURES[model]):
+            key = tuple(row[name] for name in KEYS[model])
+            figures[model][key] = _cents(row)
+    return figures
+
+
+@dataclass(frozen=True)
+class SummaryDifference:
+    """A summary row that disagrees with the pledges it sums."""
+
+    table: str
+    key: tuple
+    stored: dict[str, Any]
+    expected: dict[str, Any]
+
+    def describe(self) -> str:
+        changed = ", ".join(
+            f"{name} {self.stored.get(name, 0)} (should be {self.expected.get(name, 0)})"
+            for name in sorted(self.stored.keys() | self.expected.keys())
+            if self.stored.get(name, 0) != self.expected.get(name, 0)
+        )
+        return f"{self.table} {'/'.join(map(str, self.key))}: {changed}"
+
+
+def _nonzero(model: type[models.Model], rows: dict[tuple, dict[str, Any]]) -> dict[tuple, dict]:
+    """Rows with a figure other than zero: a row emptied by deletes equals a missing one."""
+    filled = {key: {f: row.get(f, 0) for f in FIGURES[model]} for key, row in rows.items()}
+    return {key: row for key, row in filled.items() if any(row.values())}
+
+
+def differences(*, current: Figures | None = None, wanted: Figures | None = None) -> list:
+    current = stored() if current is None else current
+    wanted = expected() if wanted is None else wanted
+    found = []
+    for model in SUMMARY_MODELS:
+        have, want = _nonzero(model, current[model]), _nonzero(model, wanted[model])
+        for key in sorted(have.keys() | want.keys(), key=_sortable):
+            if have.get(key, {}) != want.get(key, {}):
+                found.append(
+                    SummaryDifference(
+                        table=str(model._meta.verbose_name),
+                        key=key,
+                        stored=have.get(key, {}),
+                        expected=want.get(key, {}),
+                    )
+                )
+    return found
+
+
+def _sortable(key: tuple) -> tuple:
+    return tuple(str(part) for part in key)
+
+
+def verify(*, repair: bool = False) -> list[SummaryDifference]:
+    """Summary rows that differ from the base rows; `repair` rewrites every table from them.
+
+    The repair holds a share lock on the pledges and disbursements (PostgreSQL), so no write
+    slips in between recomputing and rewriting; SQLite serialises writers anyway.
+    """
+    if not repair:
+        return differences()
+    with transaction.atomic():
+        _lock_base_tables()
+        found = differences()
+        if found:
+            rebuild(locked=True)
+    return found
+
+
+def _lock_base_tables() -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            for model in (Pledge, Disbursement):
+                table = connection.ops.quote_name(model._meta.db_table)
+                cursor.execute(f"LOCK TABLE {table} IN SHARE MODE")
+
+
+def rebuild(*, locked: bool = False, batch_size: int = 5_000) -> dict[str, int]:
+    """Replace every summary row with figures recomputed from the base rows."""
+    with transaction.atomic():
+        if not locked:
+            _lock_base_tables()
+        wanted = expected()
+        written = {}
+        for model in SUMMARY_MODELS:
+            model._default_manager.all().delete()
+            model._default_manager.bulk_create(
+                _instances(model, wanted[model].items()), batch_size=batch_size
+            )
+            written[str(model._meta.verbose_name_plural)] = len(wanted[model])
+    return written
+
+
+def _instances(model: type[models.Model], rows: Iterable) -> Iterator[models.Model]:
+    for key, figures in rows:
+        yield model(**dict(zip(KEYS[model], key, strict=True)), **figures)
