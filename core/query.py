@@ -48,7 +48,9 @@ def subquery_sum(
         .annotate(total=Sum(field))
         .values("total")
     )
-    zero = Value(Decimal("0"), output_field=output_field)
+    zero = Value(
+        Decimal("0") if isinstance(output_field, DecimalField) else 0, output_field=output_field
+    )
     return Coalesce(Subquery(inner, output_field=output_field), zero, output_field=output_field)
 
 

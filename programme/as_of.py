@@ -75,6 +75,11 @@ def check_as_of(day: datetime.date) -> datetime.date:
     return day
 
 
+def reading_as_of() -> bool:
+    """Whether this thread is inside `registry_as_of()`: live-only tables do not apply there."""
+    return getattr(_active, "day", None) is not None
+
+
 @contextmanager
 def registry_as_of(day: datetime.date) -> Iterator[None]:
     """Within the block, every query on this connection reads the registry as of `day`."""

@@ -36,12 +36,19 @@ from companies.models import Company, InterestRegistration
 from core.query import CENT, MONEY_SUM
 from enterprises.selectors import ZoneOperating, operating_by_zone
 from investments.choices import PledgeStatus, TargetMetric
-from investments.models import Disbursement, Pledge, Target
+from investments.models import (
+    CompanyPledgeTotal,
+    Disbursement,
+    Pledge,
+    PledgeQuarterTotal,
+    Target,
+    ZonePledgeTotal,
+)
 from investments.querysets import COMMITTED, COUNTS_TOWARDS_PROGRAMME
 from zones.choices import ZoneStatus
 from zones.models import Zone
 
-from .as_of import is_past, registry_as_of
+from .as_of import is_past, reading_as_of, registry_as_of
 
 INVESTMENT_METRICS = (TargetMetric.PLEDGED_USD, TargetMetric.REALIZED_USD)
 ROLLOUT_METRICS = (TargetMetric.ZONES_OPERATIONAL,)
@@ -294,7 +301,9 @@ def quarter_label(day: datetime.date) -> str:
 
 def target_progress(target: Target) -> TargetProgress:
     """The current value of a target's metric within its window, and the share reached."""
-    if target.metric == TargetMetric.PLEDGED_USD:
+    if target.metric in INVESTMENT_METRICS and _whole_quarters(target.start_date, target.due_date):
+        current = money(_quarter_target_value(target))
+    elif target.metric == TargetMetric.PLEDGED_USD:
         current = money(
             Pledge.objects.active()
             .filter(pledged_on__range=(target.start_date, target.due_date))
@@ -328,6 +337,28 @@ def target_progress(target: Target) -> TargetProgress:
         start_date=target.start_date,
         due_date=target.due_date,
     )
+
+
+def _whole_quarters(start: datetime.date, end: datetime.date) -> bool:
+    """Whether [start, end] is a run of whole quarters, which the summary rows can answer."""
+    after = end + datetime.timedelta(days=1)
+    return (
+        not reading_as_of()
+        and start.day == 1
+        and start.month % 3 == 1
+        and after.day == 1
+        and after.month % 3 == 1
+    )
+
+
+def _quarter_target_value(target: Target):
+    quarters = PledgeQuarterTotal.objects.filter(
+        quarter__range=(target.start_date, target.due_date)
+    )
+    if target.metric == TargetMetric.PLEDGED_USD:
+        return quarters.filter(COUNTS_TOWARDS_PROGRAMME).aggregate(v=Sum("amount_usd"))["v"]
+    # Every tranche paid in the window, as the disbursement table's sum counts them.
+    return quarters.aggregate(v=Sum("disbursed_usd"))["v"]
 
 
 def targets_progress(metrics=None) -> tuple[TargetProgress, ...]:
@@ -440,6 +471,36 @@ def _prefixed(condition: Q, prefix: str) -> Q:
 PLEDGE_MEASURES = _pledge_measures()
 
 
+def _summary_measures(prefix: str = "") -> dict:
+    """PLEDGE_MEASURES over summary rows (investments/summaries.py): counts are sums there."""
+
+    def only(status_condition: Q) -> Q:
+        return _prefixed(status_condition, prefix)
+
+    return {
+        "pledged_usd": Sum(
+            f"{prefix}amount_usd", filter=only(COUNTS_TOWARDS_PROGRAMME), output_field=MONEY_SUM
+        ),
+        "committed_usd": Sum(f"{prefix}amount_usd", filter=only(COMMITTED), output_field=MONEY_SUM),
+        "realized_usd": Sum(
+            f"{prefix}realized_usd", filter=only(COUNTS_TOWARDS_PROGRAMME), output_field=MONEY_SUM
+        ),
+        "pledge_count": Sum(f"{prefix}pledge_count", filter=only(COUNTS_TOWARDS_PROGRAMME)),
+    }
+
+
+SUMMARY_MEASURES = _summary_measures()
+
+
+def summaries_answer(filters: ReportFilters) -> bool:
+    """Whether the summary rows hold what `filters` ask for.
+
+    They are kept per quarter and for the live registry only: a pledge-date range (any day)
+    and a past `as_of` (rebuilt from history) read the pledges themselves.
+    """
+    return filters.date_from is None and filters.date_to is None and not reading_as_of()
+
+
 STATUS_MEASURES = ("amount_usd", "realized_usd", "pledge_count")
 
 
@@ -450,13 +511,18 @@ def pledges_in_scope(filters: ReportFilters = PROGRAMME):
 
 def pledge_totals(filters: ReportFilters = PROGRAMME) -> PledgeMeasures:
     """Pledged, committed and realised USD and the pledge count, in one query."""
-    row = pledges_in_scope(filters).order_by().aggregate(**PLEDGE_MEASURES)
+    if summaries_answer(filters):
+        row = ZonePledgeTotal.objects.filter(filters.zone_q("zone__")).aggregate(**SUMMARY_MEASURES)
+    else:
+        row = pledges_in_scope(filters).order_by().aggregate(**PLEDGE_MEASURES)
     return PledgeMeasures(**_money_row(row))
 
 
 @as_of_aware
 def investment_report(filters: ReportFilters = PROGRAMME) -> InvestmentReport:
     """Pledged, committed and realised USD: in total, by zone, origin, status and quarter."""
+    if summaries_answer(filters):
+        return _investment_report_from_summaries(filters)
     pledges = pledges_in_scope(filters)
     active = pledges.active()
 
@@ -543,6 +609,150 @@ def investment_report(filters: ReportFilters = PROGRAMME) -> InvestmentReport:
     )
 
 
+def _investment_report_from_summaries(filters: ReportFilters) -> InvestmentReport:
+    """investment_report() read from the summary rows: the same figures, a few rows per zone.
+
+    tests/programme/test_report_summaries.py checks every section equal to the pledge-table
+    version above on the same data.
+    """
+    zone_q = filters.zone_q("zone__")
+    zone_totals = ZonePledgeTotal.objects.filter(zone_q).order_by()
+    quarters = PledgeQuarterTotal.objects.filter(zone_q).order_by()
+
+    zones = (
+        Zone.objects.filter(filters.zone_q())
+        .values("slug", "name")
+        .annotate(
+            **{
+                name: Coalesce(aggregate, Value(0))
+                if name.endswith("_count")
+                else Coalesce(aggregate, Value(Decimal("0")), output_field=MONEY_SUM)
+                for name, aggregate in _summary_measures("pledge_totals__").items()
+            }
+        )
+        .order_by("-pledged_usd", "name")
+    )
+    by_zone = tuple(
+        ZoneInvestment(zone=row.pop("slug"), zone_name=row.pop("name"), **_money_row(row))
+        for row in zones
+    )
+
+    origin_rows = {
+        row.pop("origin"): _money_row(row)
+        for row in quarters.values("origin").annotate(**SUMMARY_MEASURES)
+    }
+    by_origin = tuple(
+        OriginInvestment(origin=origin, label=label, **origin_rows.get(origin, _money_row({})))
+        for origin, label in Origin.choices
+    )
+
+    status_rows = {
+        row.pop("status"): row
+        for row in zone_totals.values("status").annotate(
+            amount_usd=Sum("amount_usd", output_field=MONEY_SUM),
+            realized_usd=Sum("realized_usd", output_field=MONEY_SUM),
+            pledge_count=Sum("pledge_count"),
+        )
+    }
+    by_status = tuple(
+        StatusInvestment(
+            status=status, label=label, **_money_row(status_rows.get(status, {}), STATUS_MEASURES)
+        )
+        for status, label in PledgeStatus.choices
+    )
+
+    pledged_by_quarter = {
+        row.pop("quarter"): row
+        for row in quarters.filter(pledge_count__gt=0)
+        .values("quarter")
+        .annotate(**{k: SUMMARY_MEASURES[k] for k in ("pledged_usd", "committed_usd")})
+    }
+    realized_by_quarter = {
+        row["quarter"]: row["realized_usd"]
+        for row in quarters.filter(COUNTS_TOWARDS_PROGRAMME, disbursement_count__gt=0)
+        .values("quarter")
+        .annotate(realized_usd=Sum("disbursed_usd", output_field=MONEY_SUM))
+    }
+    by_quarter = _merge_quarters(
+        pledged_usd={q: money(row["pledged_usd"]) for q, row in pledged_by_quarter.items()},
+        committed_usd={q: money(row["committed_usd"]) for q, row in pledged_by_quarter.items()},
+        realized_usd={q: money(value) for q, value in realized_by_quarter.items()},
+        zero=money(0),
+    )
+    totals = zone_totals.aggregate(**SUMMARY_MEASURES)
+
+    return InvestmentReport(
+        filters=filters,
+        totals=PledgeMeasures(**_money_row(totals)),
+        by_zone=by_zone,
+        by_origin=by_origin,
+        by_status=by_status,
+        by_quarter=tuple(QuarterInvestment(**row) for row in by_quarter),
+        funnel=investment_funnel(filters),
+        targets=targets_progress(INVESTMENT_METRICS),
+    )
+
+
+def _pledge_funnel_figures(filters: ReportFilters) -> dict:
+    """The funnel's pledge stages: counts, distinct companies and USD per stage."""
+    realized = COUNTS_TOWARDS_PROGRAMME & Q(realized_usd__gt=0)
+    if not summaries_answer(filters):
+        return (
+            pledges_in_scope(filters)
+            .order_by()
+            .aggregate(
+                pledged_count=Count("pk", filter=COUNTS_TOWARDS_PROGRAMME),
+                pledged_company_count=Count(
+                    "company", distinct=True, filter=COUNTS_TOWARDS_PROGRAMME
+                ),
+                pledged_usd=Sum(
+                    "amount_usd", filter=COUNTS_TOWARDS_PROGRAMME, output_field=MONEY_SUM
+                ),
+                committed_count=Count("pk", filter=COMMITTED),
+                committed_company_count=Count("company", distinct=True, filter=COMMITTED),
+                committed_usd=Sum("amount_usd", filter=COMMITTED, output_field=MONEY_SUM),
+                realized_count=Count("pk", filter=realized),
+                realized_company_count=Count("company", distinct=True, filter=realized),
+                realized_usd=Sum("realized_usd", filter=realized, output_field=MONEY_SUM),
+            )
+        )
+    figures = (
+        ZonePledgeTotal.objects.filter(filters.zone_q("zone__"))
+        .order_by()
+        .aggregate(
+            pledged_count=Sum("pledge_count", filter=COUNTS_TOWARDS_PROGRAMME),
+            pledged_usd=Sum("amount_usd", filter=COUNTS_TOWARDS_PROGRAMME, output_field=MONEY_SUM),
+            committed_count=Sum("pledge_count", filter=COMMITTED),
+            committed_usd=Sum("amount_usd", filter=COMMITTED, output_field=MONEY_SUM),
+            realized_count=Sum("realized_count", filter=COUNTS_TOWARDS_PROGRAMME),
+            realized_usd=Sum(
+                "realized_usd", filter=COUNTS_TOWARDS_PROGRAMME, output_field=MONEY_SUM
+            ),
+        )
+    )
+    # Distinct companies do not add up across zones: the per-company rows answer for the
+    # whole programme, the pledges themselves for some zones only.
+    if filters.zone_q():
+        companies = pledges_in_scope(filters).order_by()
+        has = {"pledged": COUNTS_TOWARDS_PROGRAMME, "committed": COMMITTED, "realized": realized}
+    else:
+        companies = CompanyPledgeTotal.objects.order_by()
+        has = {
+            "pledged": COUNTS_TOWARDS_PROGRAMME & Q(pledge_count__gt=0),
+            "committed": COMMITTED & Q(pledge_count__gt=0),
+            "realized": COUNTS_TOWARDS_PROGRAMME & Q(realized_count__gt=0),
+        }
+    figures.update(
+        companies.aggregate(
+            **{
+                f"{stage}_company_count": Count("company", distinct=True, filter=condition)
+                for stage, condition in has.items()
+            }
+        )
+    )
+    return {key: value or 0 for key, value in figures.items()}
+
+
 def investment_funnel(filters: ReportFilters = PROGRAMME) -> tuple[FunnelStage, ...]:
     """From registration to pledge to realised money: how many, how many companies, how much."""
     registrations = registrations_in_scope(filters).aggregate(
@@ -554,22 +764,7 @@ def investment_funnel(filters: ReportFilters = PROGRAMME) -> tuple[FunnelStage, 
         ),
         planned_usd=Sum("planned_investment_usd", output_field=MONEY_SUM),
     )
-    realized = COUNTS_TOWARDS_PROGRAMME & Q(realized_usd__gt=0)
-    pledges = (
-        pledges_in_scope(filters)
-        .order_by()
-        .aggregate(
-            pledged_count=Count("pk", filter=COUNTS_TOWARDS_PROGRAMME),
-            pledged_company_count=Count("company", distinct=True, filter=COUNTS_TOWARDS_PROGRAMME),
-            pledged_usd=Sum("amount_usd", filter=COUNTS_TOWARDS_PROGRAMME, output_field=MONEY_SUM),
-            committed_count=Count("pk", filter=COMMITTED),
-            committed_company_count=Count("company", distinct=True, filter=COMMITTED),
-            committed_usd=Sum("amount_usd", filter=COMMITTED, output_field=MONEY_SUM),
-            realized_count=Count("pk", filter=realized),
-            realized_company_count=Count("company", distinct=True, filter=realized),
-            realized_usd=Sum("realized_usd", filter=realized, output_field=MONEY_SUM),
-        )
-    )
+    pledges = _pledge_funnel_figures(filters)
     return (
         FunnelStage(
             stage="registered",
