@@ -52,6 +52,9 @@ def zone_list(request):
     return render(request, "public/zone_list.html", context)
 
 
+LARGEST_PLEDGES_SHOWN = 25
+
+
 def zone_detail(request, slug):
     """One zone: who builds it, where, what it offers, how far its rollout has come."""
     zone = get_object_or_404(
@@ -65,8 +68,12 @@ def zone_detail(request, slug):
         ),
         slug=slug,
     )
+    # The largest only: a busy zone holds a fifth of a million-pledge programme (scale L).
     pledges = (
-        Pledge.objects.active().filter(zone=zone).select_related("company").order_by("-amount_usd")
+        Pledge.objects.active()
+        .filter(zone=zone)
+        .select_related("company")
+        .order_by("-amount_usd", "-id")[:LARGEST_PLEDGES_SHOWN]
     )
     context = {
         "zone": zone,

@@ -192,6 +192,18 @@ def test_zone_page_shows_what_a_company_needs_to_decide(client, karachi_zone, pr
     assert 'href="/register/?zone=karachi-technology-zone"' in html
 
 
+def test_a_busy_zone_lists_its_largest_pledges_and_says_how_many_there_are(client):
+    zone = ZoneFactory()
+    for amount in range(1, 31):
+        PledgeFactory(zone=zone, amount=Decimal(amount * 1000))
+
+    html = client.get(zone.get_absolute_url()).text
+
+    rows = re.findall(r'data-label="Amount \(USD\)"><span class="nowrap">([\d,]+)</span>', html)
+    assert rows[0] == "30,000" and rows[-1] == "6,000" and len(rows) == 25
+    assert "The 25 largest of 30 pledges." in html
+
+
 def test_a_cancelled_zone_offers_no_registration(client):
     zone = ZoneFactory(status="cancelled")
     html = client.get(zone.get_absolute_url()).text
