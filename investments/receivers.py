@@ -44,7 +44,7 @@ def _settle(instance: Model) -> None:
     elif isinstance(instance, Pledge):
         ids.add(instance.pk)
     after = summaries.contributions(Pledge.objects.filter(pk__in=ids))
-    summaries.apply(summaries.difference(after, before))
+    summaries.add(summaries.difference(after, before))
     setattr(instance, _BEFORE, None)
 
 
@@ -85,9 +85,7 @@ def remember_own_figures(sender: type[Model], instance: Model, **kwargs: Any) ->
 def take_own_figures_away(sender: type[Model], instance: Model, **kwargs: Any) -> None:
     before = getattr(instance, _BEFORE, None)
     if before is not None:
-        summaries.apply(
-            summaries.difference(summaries.pledge_figures(Pledge.objects.none()), before)
-        )
+        summaries.add(summaries.difference(summaries.pledge_figures(Pledge.objects.none()), before))
         setattr(instance, _BEFORE, None)
 
 

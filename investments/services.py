@@ -12,6 +12,7 @@ from django.db.models import F, QuerySet, Sum
 
 from core.query import CENT, subquery_sum
 
+from . import summaries
 from .choices import PledgeStatus
 from .models import Disbursement, ExchangeRate, Pledge
 
@@ -45,6 +46,7 @@ def usd_amount(*, amount: Decimal, currency: str, on_date: datetime.date) -> Dec
 
 
 @transaction.atomic
+@summaries.one_write()
 def pledge_record(
     *,
     company: "Company",
@@ -75,6 +77,7 @@ def pledge_record(
 
 
 @transaction.atomic
+@summaries.one_write()
 def pledge_update(*, pledge: Pledge, **changes: Any) -> Pledge:
     """Change a pledge under a row lock, reconverting to USD when money or date change."""
     pledge = Pledge.objects.select_for_update().get(pk=pledge.pk)
@@ -91,6 +94,7 @@ def pledge_update(*, pledge: Pledge, **changes: Any) -> Pledge:
 
 
 @transaction.atomic
+@summaries.one_write()
 def pledge_delete(*, pledge: Pledge) -> None:
     """Delete a pledge and its tranches under the pledge's row lock.
 
@@ -102,6 +106,7 @@ def pledge_delete(*, pledge: Pledge) -> None:
 
 
 @transaction.atomic
+@summaries.one_write()
 def disbursement_record(
     *, pledge: Pledge, amount: Decimal, disbursed_on: datetime.date, note: str = ""
 ) -> Disbursement:

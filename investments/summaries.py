@@ -21,7 +21,9 @@ or restore the tables with the rest. `verify()` recomputes everything from the b
 """
 
 import datetime
+import threading
 from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, cast
@@ -145,11 +147,48 @@ def difference(after: Figures, before: Figures) -> Figures:
     return delta
 
 
+_pending = threading.local()
+
+
+@contextmanager
+def one_write() -> Iterator[None]:
+    """Within the block, gather the receivers' differences and add them once, at its end.
+
+    The services write a pledge and its tranches in several saves; added save by save, two
+    transactions could lock the same summary rows in opposite orders and deadlock (a tranche's
+    quarter row, then its zone's row, against another pledge's zone row, then that quarter).
+    Added once, every transaction locks its rows in one global order (table, then key).
+    """
+    if getattr(_pending, "delta", None) is not None:
+        yield
+        return
+    _pending.delta = _empty()
+    try:
+        yield
+        delta = _pending.delta
+    finally:
+        _pending.delta = None
+    apply(delta)
+
+
+def add(delta: Figures) -> None:
+    """Apply `delta` now, or at the end of the enclosing `one_write()` block."""
+    pending = getattr(_pending, "delta", None)
+    if pending is None:
+        apply(delta)
+        return
+    for model in SUMMARY_MODELS:
+        for key, change in delta[model].items():
+            pending[model][key] = _sum(pending[model].get(key, {}), change)
+
+
 def apply(delta: Figures) -> None:
     """Add `delta` to the summary rows, creating rows for new keys (one statement a table)."""
     with transaction.atomic():
         for model in SUMMARY_MODELS:
-            rows = sorted(delta[model].items())
+            rows = sorted(
+                (key, change) for key, change in delta[model].items() if any(change.values())
+            )
             if rows:
                 _add(model, rows)
 

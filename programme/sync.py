@@ -116,6 +116,15 @@ def _log_changes(*, bump=None, show=None):
             pks = sorted({pk for pk in pks if pk is not None})
             if pks:
                 model, _ = TRACKED_RESOURCES[resource]
+                # Locked in id order first: UPDATE … WHERE id IN (…) locks in the order it
+                # scans, which follows where the rows' latest versions lie, so two writers
+                # moving pledges between the same zones could each hold the other's zone.
+                list(
+                    model.objects.select_for_update(of=("self",))
+                    .filter(pk__in=pks)
+                    .order_by("pk")
+                    .values_list("pk", flat=True)
+                )
                 model.objects.filter(pk__in=pks).update(updated=now)
                 entries += _entries(resource, _rows(resource, pks))
         for resource, pks in (show or {}).items():
