@@ -37,7 +37,7 @@ def _remember(instance: Model) -> None:
 
 
 def _settle(instance: Model) -> None:
-    before = getattr(instance, _BEFORE, None) or summaries.contributions(Pledge.objects.none())
+    before = getattr(instance, _BEFORE, None) or summaries.no_figures()
     ids = set(getattr(instance, "_summary_pledge_ids", ()))
     if isinstance(instance, Disbursement):
         ids.add(instance.pledge_id)
@@ -85,7 +85,7 @@ def remember_own_figures(sender: type[Model], instance: Model, **kwargs: Any) ->
 def take_own_figures_away(sender: type[Model], instance: Model, **kwargs: Any) -> None:
     before = getattr(instance, _BEFORE, None)
     if before is not None:
-        summaries.add(summaries.difference(summaries.pledge_figures(Pledge.objects.none()), before))
+        summaries.add(summaries.difference(summaries.no_figures(), before))
         setattr(instance, _BEFORE, None)
 
 

@@ -62,7 +62,7 @@ def quarter_start(day: datetime.date) -> datetime.date:
     return datetime.date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
 
 
-def _empty() -> Figures:
+def no_figures() -> Figures:
     return {model: {} for model in SUMMARY_MODELS}
 
 
@@ -81,7 +81,7 @@ def contributions(pledges: "models.QuerySet[Pledge]") -> Figures:
 
 def pledge_figures(pledges: "models.QuerySet[Pledge]") -> Figures:
     """What the pledge rows themselves add, without their tranches."""
-    figures = _empty()
+    figures = no_figures()
     for (
         zone_id,
         company_id,
@@ -116,7 +116,7 @@ def pledge_figures(pledges: "models.QuerySet[Pledge]") -> Figures:
 
 def tranche_figures(tranches: "models.QuerySet[Disbursement]") -> Figures:
     """What the tranches add: to the quarter they were paid in, under their pledge's key."""
-    figures = _empty()
+    figures = no_figures()
     for zone_id, status, origin, disbursed_on, amount_usd in tranches.order_by().values_list(
         "pledge__zone_id", "pledge__status", "pledge__company__origin", "disbursed_on", "amount_usd"
     ):
@@ -134,7 +134,7 @@ def _sum(row: dict[str, Any], more: dict[str, Any]) -> dict[str, Any]:
 
 def difference(after: Figures, before: Figures) -> Figures:
     """`after` − `before`, key by key, leaving out keys that did not change."""
-    delta = _empty()
+    delta = no_figures()
     for model in SUMMARY_MODELS:
         for key in after[model].keys() | before[model].keys():
             change = {
@@ -162,7 +162,7 @@ def one_write() -> Iterator[None]:
     if getattr(_pending, "delta", None) is not None:
         yield
         return
-    _pending.delta = _empty()
+    _pending.delta = no_figures()
     try:
         yield
         delta = _pending.delta
@@ -222,7 +222,7 @@ def _add(model: type[models.Model], rows: list[tuple[tuple, dict[str, Any]]]) ->
 
 def expected() -> Figures:
     """Every summary row recomputed from the pledges and disbursements (grouped queries)."""
-    figures = _empty()
+    figures = no_figures()
     measures = {
         "pledge_count": Count("pk"),
         "realized_count": Count("pk", filter=Q(realized_usd__gt=0)),
@@ -277,7 +277,7 @@ def _cents(row: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def stored() -> Figures:
-    figures = _empty()
+    figures = no_figures()
     for model in SUMMARY_MODELS:
         for row in model._default_manager.order_by().values(*KEYS[model], *FIGURES[model]):
             key = tuple(row[name] for name in KEYS[model])
