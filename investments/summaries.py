@@ -158,6 +158,8 @@ def one_write() -> Iterator[None]:
     transactions could lock the same summary rows in opposite orders and deadlock (a tranche's
     quarter row, then its zone's row, against another pledge's zone row, then that quarter).
     Added once, every transaction locks its rows in one global order (table, then key).
+    Nested blocks join the outermost. Code inside the block must not catch a failed write and
+    go on: the differences it gathered before its savepoint rolled back would still be added.
     """
     if getattr(_pending, "delta", None) is not None:
         yield
