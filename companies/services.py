@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone, translation
 
+from core import tallies
 from zones.models import Sector
 
 from . import notifications, rules
@@ -131,6 +132,7 @@ def applicant_language() -> str:
 
 
 @transaction.atomic
+@tallies.collecting()  # the registration's and its zones' tallies, added once at the end
 def registration_submit(
     *,
     zones: Iterable,

@@ -97,3 +97,50 @@ class BulkJob(models.Model):
         if self.status == BulkJobStatus.DONE:
             return 100
         return (100 * self.rows_done // self.rows_total) if self.rows_total else 0
+
+
+# ---------------------------------------------------------------------------
+# Tallies: distinct members (companies) per scope, kept current on write (core/tallies.py).
+
+
+class TallyFigures(models.Model):
+    """What a tally adds up: how many rows, and their amount in USD."""
+
+    count = models.BigIntegerField(default=0)
+    amount = models.DecimalField(max_digits=20, decimal_places=2, default=0)
+
+    class Meta:
+        abstract = True
+
+
+class TallyMember(TallyFigures):
+    """One member's rows in a scope: a company's pledges in a funnel stage, say."""
+
+    scope = models.CharField(max_length=40)
+    key = models.CharField(max_length=40, blank=True, default="")
+    member = models.BigIntegerField()
+
+    class Meta:
+        ordering = ("scope", "key", "member")
+        constraints = [
+            models.UniqueConstraint(fields=["scope", "key", "member"], name="tally_member_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scope}/{self.key}/{self.member}: {self.count}"
+
+
+class Tally(TallyFigures):
+    """A scope's totals: members with at least one row, and the rows' count and amount."""
+
+    scope = models.CharField(max_length=40)
+    key = models.CharField(max_length=40, blank=True, default="")
+    members = models.BigIntegerField(default=0)
+
+    class Meta:
+        ordering = ("scope", "key")
+        verbose_name_plural = "tallies"
+        constraints = [models.UniqueConstraint(fields=["scope", "key"], name="tally_key")]
+
+    def __str__(self) -> str:
+        return f"{self.scope}/{self.key}: {self.members} members, {self.count}"

@@ -299,3 +299,29 @@ class PledgeQuarterTotal(PledgeFigures):
 
     def __str__(self):
         return f"{self.zone_id}/{self.status}/{self.origin}/{self.quarter}: {self.pledge_count}"
+
+
+class ProgrammePledgeTotal(PledgeFigures):
+    """`PledgeQuarterTotal` without the zone: the unfiltered investment report's few rows.
+
+    A few hundred rows for the whole programme (status × origin × quarter), where the
+    per-zone cube has one per zone as well. Every pledge write in a quarter adds to the same
+    row, so writers of one quarter, status and origin queue on it until they commit.
+    """
+
+    status = models.CharField(max_length=20, choices=PledgeStatus.choices)
+    origin = models.CharField(max_length=10)
+    quarter = models.DateField(help_text="The quarter's first day.")
+    disbursement_count = models.BigIntegerField(default=0)
+    disbursed_usd = models.DecimalField(max_digits=20, decimal_places=2, default=Decimal("0"))
+
+    class Meta:
+        ordering = ("quarter", "status", "origin")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["status", "origin", "quarter"], name="programme_pledge_total_key"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.status}/{self.origin}/{self.quarter}: {self.pledge_count}"

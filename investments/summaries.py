@@ -1,11 +1,14 @@
 # ruff: noqa: S608 - table and column names come from model _meta, values are parameters
 """Summary rows of the pledges, kept current on every write (ADR 0709).
 
-Three tables hold additive figures (pledge count, pledges with money realised, pledged and
+Four tables hold additive figures (pledge count, pledges with money realised, pledged and
 realised USD; tranches paid by quarter) per key: a zone and status (`ZonePledgeTotal`), a
-company and status (`CompanyPledgeTotal`), and a zone, status, company origin and quarter
-(`PledgeQuarterTotal`). Lists, reports and the home page read them instead of every
-pledge, so their cost follows the number of zones, not of pledges.
+company and status (`CompanyPledgeTotal`), a zone, status, company origin and quarter
+(`PledgeQuarterTotal`), and the same without the zone (`ProgrammePledgeTotal`). Lists,
+reports and the home page read them instead of every pledge, so their cost follows the
+number of zones, not of pledges. The funnel's companies per stage (pledged, committed,
+realised), which do not add up across zones, are tallies (`core/tallies.py`, scope
+"pledges").
 
 How they stay right: a write to a pledge, a disbursement or a company's origin computes the
 figures the affected pledges contribute before and after the write (from the database, in
@@ -24,7 +27,6 @@ import datetime
 import threading
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, cast
 
@@ -32,27 +34,50 @@ from django.db import connection, models, transaction
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncQuarter
 
+from companies.models import Company
+from core import tallies
+from core.models import TallyMember
 from core.query import CENT
 
-from .models import CompanyPledgeTotal, Disbursement, Pledge, PledgeQuarterTotal, ZonePledgeTotal
+from .choices import COMMITTED_STATUSES, PledgeStatus
+from .models import (
+    CompanyPledgeTotal,
+    Disbursement,
+    Pledge,
+    PledgeQuarterTotal,
+    ProgrammePledgeTotal,
+    ZonePledgeTotal,
+)
 
 SUMMARY_MODELS: tuple[type[models.Model], ...] = (
     ZonePledgeTotal,
     CompanyPledgeTotal,
     PledgeQuarterTotal,
+    ProgrammePledgeTotal,
 )
 KEYS: dict[type[models.Model], tuple[str, ...]] = {
     ZonePledgeTotal: ("zone_id", "status"),
     CompanyPledgeTotal: ("company_id", "status"),
     PledgeQuarterTotal: ("zone_id", "status", "origin", "quarter"),
+    ProgrammePledgeTotal: ("status", "origin", "quarter"),
+    TallyMember: ("scope", "key", "member"),
 }
 PLEDGE_FIGURES = ("pledge_count", "realized_count", "amount_usd", "realized_usd")
 DISBURSEMENT_FIGURES = ("disbursement_count", "disbursed_usd")
+TALLY_FIGURES = ("count", "amount")
 FIGURES: dict[type[models.Model], tuple[str, ...]] = {
     ZonePledgeTotal: PLEDGE_FIGURES,
     CompanyPledgeTotal: PLEDGE_FIGURES,
     PledgeQuarterTotal: PLEDGE_FIGURES + DISBURSEMENT_FIGURES,
+    ProgrammePledgeTotal: PLEDGE_FIGURES + DISBURSEMENT_FIGURES,
+    TallyMember: TALLY_FIGURES,
 }
+# The funnel's pledge stages, as tallies of companies (scope "pledges", key the stage): a
+# pledge counts towards a stage with this amount.
+PLEDGE_SCOPE = "pledges"
+STAGES = ("pledged", "committed", "realized")
+# Every table a pledge write adds to: the summary tables, then the tallies' member rows.
+WRITTEN = (*SUMMARY_MODELS, TallyMember)
 
 # {model: {key tuple: {figure: value}}}
 Figures = dict[type[models.Model], dict[tuple, dict[str, Any]]]
@@ -63,7 +88,19 @@ def quarter_start(day: datetime.date) -> datetime.date:
 
 
 def no_figures() -> Figures:
-    return {model: {} for model in SUMMARY_MODELS}
+    return {model: {} for model in WRITTEN}
+
+
+def stage_amounts(status: str, amount_usd: Decimal, realized_usd: Decimal) -> dict[str, Decimal]:
+    """The funnel stages a pledge is in, with what it counts there (investment_funnel)."""
+    if status == PledgeStatus.CANCELLED:
+        return {}
+    stages = {"pledged": amount_usd}
+    if status in COMMITTED_STATUSES:
+        stages["committed"] = amount_usd
+    if realized_usd > 0:
+        stages["realized"] = realized_usd
+    return stages
 
 
 def contributions(pledges: "models.QuerySet[Pledge]") -> Figures:
@@ -72,10 +109,10 @@ def contributions(pledges: "models.QuerySet[Pledge]") -> Figures:
     tranches = tranche_figures(
         Disbursement.objects.filter(pledge__in=pledges.order_by().values("pk"))
     )
-    figures[PledgeQuarterTotal].update(
-        (key, _sum(figures[PledgeQuarterTotal].get(key, {}), row))
-        for key, row in tranches[PledgeQuarterTotal].items()
-    )
+    for model, rows in tranches.items():
+        figures[model].update(
+            (key, _sum(figures[model].get(key, {}), row)) for key, row in rows.items()
+        )
     return figures
 
 
@@ -105,12 +142,19 @@ def pledge_figures(pledges: "models.QuerySet[Pledge]") -> Figures:
             "amount_usd": amount_usd,
             "realized_usd": realized_usd,
         }
+        quarter = quarter_start(pledged_on)
         for model, key in (
             (ZonePledgeTotal, (zone_id, status)),
             (CompanyPledgeTotal, (company_id, status)),
-            (PledgeQuarterTotal, (zone_id, status, origin, quarter_start(pledged_on))),
+            (PledgeQuarterTotal, (zone_id, status, origin, quarter)),
+            (ProgrammePledgeTotal, (status, origin, quarter)),
         ):
             figures[model][key] = _sum(figures[model].get(key, {}), pledge)
+        for stage, amount in stage_amounts(status, amount_usd, realized_usd).items():
+            key = (PLEDGE_SCOPE, stage, company_id)
+            figures[TallyMember][key] = _sum(
+                figures[TallyMember].get(key, {}), {"count": 1, "amount": amount}
+            )
     return figures
 
 
@@ -120,11 +164,13 @@ def tranche_figures(tranches: "models.QuerySet[Disbursement]") -> Figures:
     for zone_id, status, origin, disbursed_on, amount_usd in tranches.order_by().values_list(
         "pledge__zone_id", "pledge__status", "pledge__company__origin", "disbursed_on", "amount_usd"
     ):
-        key = (zone_id, status, origin, quarter_start(disbursed_on))
-        figures[PledgeQuarterTotal][key] = _sum(
-            figures[PledgeQuarterTotal].get(key, {}),
-            {"disbursement_count": 1, "disbursed_usd": amount_usd},
-        )
+        quarter = quarter_start(disbursed_on)
+        tranche = {"disbursement_count": 1, "disbursed_usd": amount_usd}
+        for model, key in (
+            (PledgeQuarterTotal, (zone_id, status, origin, quarter)),
+            (ProgrammePledgeTotal, (status, origin, quarter)),
+        ):
+            figures[model][key] = _sum(figures[model].get(key, {}), tranche)
     return figures
 
 
@@ -135,7 +181,7 @@ def _sum(row: dict[str, Any], more: dict[str, Any]) -> dict[str, Any]:
 def difference(after: Figures, before: Figures) -> Figures:
     """`after` − `before`, key by key, leaving out keys that did not change."""
     delta = no_figures()
-    for model in SUMMARY_MODELS:
+    for model in WRITTEN:
         for key in after[model].keys() | before[model].keys():
             change = {
                 figure: after[model].get(key, {}).get(figure, 0)
@@ -179,7 +225,7 @@ def add(delta: Figures) -> None:
     if pending is None:
         apply(delta)
         return
-    for model in SUMMARY_MODELS:
+    for model in WRITTEN:
         for key, change in delta[model].items():
             pending[model][key] = _sum(pending[model].get(key, {}), change)
 
@@ -193,6 +239,14 @@ def apply(delta: Figures) -> None:
             )
             if rows:
                 _add(model, rows)
+        tallies.add(_tally_delta(delta[TallyMember]))
+
+
+def _tally_delta(rows: dict[tuple, dict[str, Any]]) -> tallies.Delta:
+    return {
+        key: (figures.get("count", 0), Decimal(figures.get("amount", 0)))
+        for key, figures in rows.items()
+    }
 
 
 def _add(model: type[models.Model], rows: list[tuple[tuple, dict[str, Any]]]) -> None:
@@ -263,7 +317,37 @@ def expected() -> Figures:
         figures[PledgeQuarterTotal][key] = _sum(
             figures[PledgeQuarterTotal].get(key, {}), _cents(row)
         )
+    for (_zone_id, *programme_key), row in figures[PledgeQuarterTotal].items():
+        key = tuple(programme_key)
+        figures[ProgrammePledgeTotal][key] = _sum(figures[ProgrammePledgeTotal].get(key, {}), row)
+    figures[TallyMember] = {
+        key: {"count": count, "amount": amount}
+        for key, (count, amount) in expected_stages().items()
+    }
     return figures
+
+
+def expected_stages() -> tallies.Delta:
+    """The pledge-stage tallies recomputed from the pledges (one grouped query)."""
+    realized = ~Q(status=PledgeStatus.CANCELLED) & Q(realized_usd__gt=0)
+    conditions = {
+        "pledged": (~Q(status=PledgeStatus.CANCELLED), "amount_usd"),
+        "committed": (Q(status__in=COMMITTED_STATUSES), "amount_usd"),
+        "realized": (realized, "realized_usd"),
+    }
+    measures: dict[str, Any] = {}
+    for stage, (condition, field) in conditions.items():
+        measures[f"{stage}_count"] = Count("pk", filter=condition)
+        measures[f"{stage}_amount"] = Sum(field, filter=condition)
+    found: tallies.Delta = {}
+    for row in Pledge.objects.order_by().values("company_id").annotate(**measures):
+        for stage in STAGES:
+            if row[f"{stage}_count"]:
+                found[(PLEDGE_SCOPE, stage, row["company_id"])] = (
+                    row[f"{stage}_count"],
+                    Decimal(row[f"{stage}_amount"] or 0).quantize(CENT),
+                )
+    return found
 
 
 def _day(value: datetime.date | datetime.datetime) -> datetime.date:
@@ -287,58 +371,42 @@ def stored() -> Figures:
     return figures
 
 
-@dataclass(frozen=True)
-class SummaryDifference:
-    """A summary row that disagrees with the pledges it sums."""
-
-    table: str
-    key: tuple
-    stored: dict[str, Any]
-    expected: dict[str, Any]
-
-    def describe(self) -> str:
-        changed = ", ".join(
-            f"{name} {self.stored.get(name, 0)} (should be {self.expected.get(name, 0)})"
-            for name in sorted(self.stored.keys() | self.expected.keys())
-            if self.stored.get(name, 0) != self.expected.get(name, 0)
-        )
-        return f"{self.table} {'/'.join(map(str, self.key))}: {changed}"
-
-
 def _nonzero(model: type[models.Model], rows: dict[tuple, dict[str, Any]]) -> dict[tuple, dict]:
     """Rows with a figure other than zero: a row emptied by deletes equals a missing one."""
     filled = {key: {f: row.get(f, 0) for f in FIGURES[model]} for key, row in rows.items()}
     return {key: row for key, row in filled.items() if any(row.values())}
 
 
-def differences(*, current: Figures | None = None, wanted: Figures | None = None) -> list:
+def differences(
+    *, current: Figures | None = None, wanted: Figures | None = None
+) -> list[tallies.RowDifference]:
+    """Summary rows and pledge-stage tallies that differ from the pledges (stored − wanted)."""
     current = stored() if current is None else current
     wanted = expected() if wanted is None else wanted
     found = []
     for model in SUMMARY_MODELS:
         have, want = _nonzero(model, current[model]), _nonzero(model, wanted[model])
-        for key in sorted(have.keys() | want.keys(), key=_sortable):
+        for key in sorted(have.keys() | want.keys(), key=tallies.sortable_key):
             if have.get(key, {}) != want.get(key, {}):
                 found.append(
-                    SummaryDifference(
+                    tallies.RowDifference(
                         table=str(model._meta.verbose_name),
                         key=key,
                         stored=have.get(key, {}),
                         expected=want.get(key, {}),
                     )
                 )
+    # The tallies check their totals against their own member rows as well, so they are
+    # always read from the database.
+    found.extend(tallies.differences([PLEDGE_SCOPE], _tally_delta(wanted[TallyMember])))
     return found
 
 
-def _sortable(key: tuple) -> tuple:
-    return tuple(str(part) for part in key)
-
-
-def verify(*, repair: bool = False) -> list[SummaryDifference]:
+def verify(*, repair: bool = False) -> list[tallies.RowDifference]:
     """Summary rows that differ from the base rows; `repair` rewrites every table from them.
 
-    The repair holds a share lock on the pledges and disbursements (PostgreSQL), so no write
-    slips in between recomputing and rewriting; SQLite serialises writers anyway.
+    The repair holds a share lock on the pledges, disbursements and companies (PostgreSQL), so
+    no write slips in between recomputing and rewriting; SQLite serialises writers anyway.
     """
     if not repair:
         return differences()
@@ -351,11 +419,8 @@ def verify(*, repair: bool = False) -> list[SummaryDifference]:
 
 
 def _lock_base_tables() -> None:
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            for model in (Pledge, Disbursement):
-                table = connection.ops.quote_name(model._meta.db_table)
-                cursor.execute(f"LOCK TABLE {table} IN SHARE MODE")
+    # A company's origin says which quarter rows its pledges count in.
+    tallies.lock_for_recount(Pledge, Disbursement, Company)
 
 
 def rebuild(*, locked: bool = False, batch_size: int = 5_000) -> dict[str, int]:
@@ -371,6 +436,9 @@ def rebuild(*, locked: bool = False, batch_size: int = 5_000) -> dict[str, int]:
                 _instances(model, wanted[model].items()), batch_size=batch_size
             )
             written[str(model._meta.verbose_name_plural)] = len(wanted[model])
+        written["pledge stage tallies"] = tallies.rebuild(
+            [PLEDGE_SCOPE], _tally_delta(wanted[TallyMember]), batch_size=batch_size
+        )
     return written
 
 

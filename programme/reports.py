@@ -31,22 +31,25 @@ from typing import TypeVar
 from django.db.models import Count, Exists, F, OuterRef, Q, Sum, Value
 from django.db.models.functions import Coalesce, TruncQuarter
 
+from companies import summaries as registration_tallies
 from companies.choices import Origin, RegistrationStatus
 from companies.models import Company, InterestRegistration
+from core import tallies
 from core.query import CENT, MONEY_SUM
 from enterprises.selectors import ZoneOperating, operating_by_zone
+from investments import summaries
 from investments.choices import PledgeStatus, TargetMetric
 from investments.models import (
-    CompanyPledgeTotal,
     Disbursement,
     Pledge,
     PledgeQuarterTotal,
+    ProgrammePledgeTotal,
     Target,
     ZonePledgeTotal,
 )
 from investments.querysets import COMMITTED, COUNTS_TOWARDS_PROGRAMME
 from zones.choices import ZoneStatus
-from zones.models import Zone
+from zones.models import Sector, Zone
 
 from .as_of import is_past, reading_as_of, registry_as_of
 
@@ -352,7 +355,7 @@ def _whole_quarters(start: datetime.date, end: datetime.date) -> bool:
 
 
 def _quarter_target_value(target: Target):
-    quarters = PledgeQuarterTotal.objects.filter(
+    quarters = ProgrammePledgeTotal.objects.filter(
         quarter__range=(target.start_date, target.due_date)
     )
     if target.metric == TargetMetric.PLEDGED_USD:
@@ -617,7 +620,10 @@ def _investment_report_from_summaries(filters: ReportFilters) -> InvestmentRepor
     """
     zone_q = filters.zone_q("zone__")
     zone_totals = ZonePledgeTotal.objects.filter(zone_q).order_by()
-    quarters = PledgeQuarterTotal.objects.filter(zone_q).order_by()
+    # The programme-wide cube has a few hundred rows; the per-zone one has them for each zone.
+    quarters = (
+        PledgeQuarterTotal.objects.filter(zone_q) if zone_q else ProgrammePledgeTotal.objects
+    ).order_by()
 
     zones = (
         Zone.objects.filter(filters.zone_q())
@@ -696,6 +702,16 @@ def _investment_report_from_summaries(filters: ReportFilters) -> InvestmentRepor
 def _pledge_funnel_figures(filters: ReportFilters) -> dict:
     """The funnel's pledge stages: counts, distinct companies and USD per stage."""
     realized = COUNTS_TOWARDS_PROGRAMME & Q(realized_usd__gt=0)
+    if _tallies_answer(filters):
+        # The whole programme: each stage's tally holds its pledges, companies and USD.
+        stages = tallies.totals(summaries.PLEDGE_SCOPE)
+        figures = {}
+        for stage in summaries.STAGES:
+            tally = stages.get(stage, tallies.NO_TOTALS)
+            figures[f"{stage}_count"] = tally.count
+            figures[f"{stage}_company_count"] = tally.members
+            figures[f"{stage}_usd"] = tally.amount
+        return figures
     if not summaries_answer(filters):
         return (
             pledges_in_scope(filters)
@@ -730,18 +746,9 @@ def _pledge_funnel_figures(filters: ReportFilters) -> dict:
             ),
         )
     )
-    # Distinct companies do not add up across zones: the per-company rows answer for the
-    # whole programme, the pledges themselves for some zones only.
-    if filters.zone_q():
-        companies = pledges_in_scope(filters).order_by()
-        has = {"pledged": COUNTS_TOWARDS_PROGRAMME, "committed": COMMITTED, "realized": realized}
-    else:
-        companies = CompanyPledgeTotal.objects.order_by()
-        has = {
-            "pledged": COUNTS_TOWARDS_PROGRAMME & Q(pledge_count__gt=0),
-            "committed": COMMITTED & Q(pledge_count__gt=0),
-            "realized": COUNTS_TOWARDS_PROGRAMME & Q(realized_count__gt=0),
-        }
+    # Distinct companies do not add up across zones: for some zones, the pledges answer.
+    companies = pledges_in_scope(filters).order_by()
+    has = {"pledged": COUNTS_TOWARDS_PROGRAMME, "committed": COMMITTED, "realized": realized}
     figures.update(
         companies.aggregate(
             **{
@@ -753,9 +760,20 @@ def _pledge_funnel_figures(filters: ReportFilters) -> dict:
     return {key: value or 0 for key, value in figures.items()}
 
 
-def investment_funnel(filters: ReportFilters = PROGRAMME) -> tuple[FunnelStage, ...]:
-    """From registration to pledge to realised money: how many, how many companies, how much."""
-    registrations = registrations_in_scope(filters).aggregate(
+def _registration_funnel_figures(filters: ReportFilters) -> dict:
+    """The funnel's registration stages: registrations, distinct companies, planned USD."""
+    if _tallies_answer(filters):
+        by_status = tallies.totals(registration_tallies.BY_STATUS)
+        every = by_status.get(registration_tallies.ALL_STATUSES, tallies.NO_TOTALS)
+        accepted = by_status.get(RegistrationStatus.ACCEPTED, tallies.NO_TOTALS)
+        return {
+            "count": every.count,
+            "company_count": every.members,
+            "accepted_count": accepted.count,
+            "accepted_company_count": accepted.members,
+            "planned_usd": every.amount,
+        }
+    return registrations_in_scope(filters).aggregate(
         count=Count("pk"),
         company_count=Count("company", distinct=True),
         accepted_count=Count("pk", filter=Q(status=RegistrationStatus.ACCEPTED)),
@@ -764,6 +782,16 @@ def investment_funnel(filters: ReportFilters = PROGRAMME) -> tuple[FunnelStage, 
         ),
         planned_usd=Sum("planned_investment_usd", output_field=MONEY_SUM),
     )
+
+
+def _tallies_answer(filters: ReportFilters) -> bool:
+    """Whether the tallies hold what `filters` ask for: they count the whole programme."""
+    return summaries_answer(filters) and not filters.zone_q()
+
+
+def investment_funnel(filters: ReportFilters = PROGRAMME) -> tuple[FunnelStage, ...]:
+    """From registration to pledge to realised money: how many, how many companies, how much."""
+    registrations = _registration_funnel_figures(filters)
     pledges = _pledge_funnel_figures(filters)
     return (
         FunnelStage(
@@ -816,6 +844,8 @@ def registrations_in_scope(filters: ReportFilters = PROGRAMME):
 @as_of_aware
 def companies_report(filters: ReportFilters = PROGRAMME) -> CompaniesReport:
     """Interested companies (with a registration in scope) by origin, zone, sector and status."""
+    if _tallies_answer(filters):
+        return _companies_report_from_tallies(filters)
     registrations = registrations_in_scope(filters)
     companies = Company.objects.filter(Exists(registrations.filter(company=OuterRef("pk"))))
 
@@ -872,6 +902,71 @@ def companies_report(filters: ReportFilters = PROGRAMME) -> CompaniesReport:
         totals=CompanyTotals(**totals),
         by_origin=by_origin,
         by_zone=by_zone,
+        by_sector=by_sector,
+        by_status=by_status,
+        targets=targets_progress(COMPANY_METRICS),
+    )
+
+
+def _companies_report_from_tallies(filters: ReportFilters) -> CompaniesReport:
+    """companies_report() for the whole programme, read from the registration tallies.
+
+    tests/programme/test_report_summaries.py checks it equal to the version above.
+    """
+    none = tallies.NO_TOTALS
+    origins = tallies.totals(registration_tallies.BY_ORIGIN)
+    by_origin = tuple(
+        OriginCompanies(origin=origin, label=label, company_count=origins.get(origin, none).members)
+        for origin, label in Origin.choices
+    )
+    sector_counts = {
+        key: tally.members
+        for key, tally in tallies.totals(registration_tallies.BY_SECTOR).items()
+        if tally.members
+    }
+    sectors = Sector.objects.filter(pk__in=[int(key) for key in sector_counts if key]).order_by(
+        "name"
+    )
+    by_sector = tuple(
+        SectorCompanies(
+            sector=sector.slug, label=sector.name, company_count=sector_counts[str(sector.pk)]
+        )
+        for sector in sectors
+    ) + tuple(
+        SectorCompanies(sector="", label="Sector not given", company_count=sector_counts[""])
+        for _ in range(int("" in sector_counts))
+    )
+    zone_counts = tallies.totals(registration_tallies.BY_ZONE)
+    zones = Zone.objects.filter(filters.zone_q()).order_by("name").values_list("pk", "slug", "name")
+    by_zone = sorted(
+        (
+            ZoneCompanies(
+                zone=slug,
+                zone_name=name,
+                company_count=zone_counts.get(str(pk), none).members,
+                registration_count=zone_counts.get(str(pk), none).count,
+            )
+            for pk, slug, name in zones
+        ),
+        # Stable: zones with as many companies stay in the database's name order.
+        key=lambda zone: -zone.company_count,
+    )
+    statuses = tallies.totals(registration_tallies.BY_STATUS)
+    by_status = tuple(
+        RegistrationStatusCount(
+            status=status,
+            label=label,
+            registration_count=statuses.get(status, none).count,
+            company_count=statuses.get(status, none).members,
+        )
+        for status, label in RegistrationStatus.choices
+    )
+    every = statuses.get(registration_tallies.ALL_STATUSES, none)
+    return CompaniesReport(
+        filters=filters,
+        totals=CompanyTotals(registration_count=every.count, company_count=every.members),
+        by_origin=by_origin,
+        by_zone=tuple(by_zone),
         by_sector=by_sector,
         by_status=by_status,
         targets=targets_progress(COMPANY_METRICS),

@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from companies import summaries as registration_tallies
 from investments import summaries
 from investments.services import pledge_totals_verify
 
@@ -7,8 +8,10 @@ from investments.services import pledge_totals_verify
 class Command(BaseCommand):
     help = (
         "Recompute every pledge's running realised totals from its disbursements, and every "
-        "pledge summary row (per zone, per company, per zone/status/origin/quarter) from the "
-        "pledges, and list any difference; --repair resets them. Exits 1 while a difference "
+        "pledge summary row (per zone, per company, per zone/status/origin/quarter, per "
+        "status/origin/quarter) and tally of companies (funnel stages, registrations by status, "
+        "zone, origin and sector) from the base rows, and list any difference; --repair resets "
+        "them. Exits 1 while a difference "
         "remains, so it can run from cron or a monitor."
     )
 
@@ -44,8 +47,11 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS("Every pledge's totals match its disbursements."))
 
         # After the pledges' own totals: a repair there changes what the summaries must say.
-        self.stdout.write("Checking the pledge summary rows against the pledges …")
-        summary_differences = summaries.verify(repair=repair)
+        self.stdout.write("Checking the summary rows against the pledges and registrations …")
+        summary_differences = [
+            *summaries.verify(repair=repair),
+            *registration_tallies.verify(repair=repair),
+        ]
         for difference in summary_differences:
             state = "repaired" if repair else "differs"
             self.stdout.write(f"{difference.describe()} — {state}")
@@ -54,13 +60,15 @@ class Command(BaseCommand):
                 self.style.SUCCESS(f"{len(summary_differences)} summary row(s) repaired.")
             )
         if not summary_differences:
-            self.stdout.write(self.style.SUCCESS("Every summary row matches the pledges."))
+            self.stdout.write(
+                self.style.SUCCESS("Every summary row matches the pledges and registrations.")
+            )
 
         problems = []
         if remaining:
             problems.append(f"{len(remaining)} pledge(s) with wrong totals.")
         if summary_differences and not repair:
-            problems.append(f"{len(summary_differences)} summary row(s) differ from the pledges.")
+            problems.append(f"{len(summary_differences)} summary row(s) differ from the base rows.")
         if problems:
             hint = "" if repair else " Run again with --repair to reset them."
             raise CommandError(" ".join(problems) + hint)

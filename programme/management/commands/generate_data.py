@@ -43,8 +43,10 @@ from django.db.models import Max, Q
 from django.utils.text import slugify
 from tqdm import tqdm
 
+from companies import summaries as registration_tallies
 from companies.models import Company, Contact, InterestRegistration
 from companies.normalize import normalize_company_name
+from core.models import Tally, TallyMember
 from core.query import CENT
 from enterprises.models import AnnualReturn, Enterprise, LicenceEvent, Plot
 from investments import summaries
@@ -364,9 +366,10 @@ class Command(BaseCommand):
             # COPY and bulk_create pass the receivers by: recompute the summary rows once.
             rebuild_started = time.monotonic()
             rebuilt = summaries.rebuild()
+            rebuilt["registration tallies"] = registration_tallies.rebuild()
             generator.timings["summary rows"] = time.monotonic() - rebuild_started
             self.stdout.write(
-                "Rebuilt the pledge summary rows: "
+                "Rebuilt the summary rows: "
                 + ", ".join(f"{count:,} {name}" for name, count in rebuilt.items())
                 + "."
             )
@@ -377,7 +380,7 @@ class Command(BaseCommand):
             # VACUUM cannot run inside a transaction (as under a test); ANALYZE alone can.
             command = "ANALYZE" if connection.in_atomic_block else "VACUUM (ANALYZE)"
             with connection.cursor() as cursor:
-                for model in (*GENERATED_MODELS, *summaries.SUMMARY_MODELS):
+                for model in (*GENERATED_MODELS, *SUMMARY_TABLES):
                     cursor.execute(f"{command} {qn(model._meta.db_table)}")
             generator.timings["vacuum analyze"] = time.monotonic() - analyse_started
         total = time.monotonic() - started
@@ -413,6 +416,8 @@ GENERATED_MODELS = [
     Plot,
     AnnualReturn,
 ]
+# Rows kept current by receivers, which COPY passes by: flushed with the data, then rebuilt.
+SUMMARY_TABLES = [*summaries.SUMMARY_MODELS, TallyMember, Tally]
 
 
 def generated_counts():
@@ -484,7 +489,7 @@ def flush_generated():
     )
     statements = [
         # The summary rows point at the zones and companies going; generate_data rebuilds them.
-        *(f"DELETE FROM {qn(model._meta.db_table)}" for model in summaries.SUMMARY_MODELS),
+        *(f"DELETE FROM {qn(model._meta.db_table)}" for model in SUMMARY_TABLES),
         f"DELETE FROM {table[AnnualReturn]} WHERE enterprise_id IN ({enterprises})",
         f"DELETE FROM {table[Plot]} WHERE zone_id IN ({zones}) OR enterprise_id IN ({enterprises})",
         f"DELETE FROM {table[LicenceEvent]} WHERE enterprise_id IN ({enterprises})",
