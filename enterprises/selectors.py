@@ -1,6 +1,7 @@
 """Operating-zone aggregates by zone and fiscal year, for the reports (programme/)."""
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -8,8 +9,11 @@ from typing import Any
 from django.db.models import Count, F, Q, QuerySet, Sum
 from django.utils import timezone
 
+from core import tallies
 from core.query import CENT
+from zones.models import Zone
 
+from . import summaries
 from .choices import OPEN_RETURN_STATUSES, LicenceStatus, PlotStatus, ReturnStatus
 from .models import AnnualReturn, Enterprise, Plot
 from .querysets import AREA_SUM, occupancy_pct
@@ -47,11 +51,15 @@ class ZoneOperating:
     occupancy_pct: Decimal | None
 
 
-def operating_by_zone(zone_q: Q, as_of: datetime.date | None = None) -> tuple[ZoneOperating, ...]:
+def operating_by_zone(
+    zone_q: Q, as_of: datetime.date | None = None, *, plots_from_tallies: bool = False
+) -> tuple[ZoneOperating, ...]:
     """Per zone: enterprises by effective status, plots and area allocated/occupied, occupancy.
 
     Two grouped queries whatever the number of zones; zones with neither licences nor plots
-    are left out.
+    are left out. `plots_from_tallies` reads the plots' figures from their tallies
+    (enterprises/summaries.py): for the whole programme (`zone_q` empty) of the live
+    registry only, which the caller knows.
     """
     as_of = as_of or timezone.localdate()
     zones: dict[int, dict[str, Any]] = {}
@@ -83,6 +91,38 @@ def operating_by_zone(zone_q: Q, as_of: datetime.date | None = None) -> tuple[Zo
     for row in enterprises:
         target = zone_row(row["zone_id"], row["zone__slug"], row["zone__name"])
         target[f"{row['effective_status']}_count"] = row["n"]
+    if plots_from_tallies and not zone_q:
+        _plots_from_tallies(zone_row)
+    else:
+        _plots_from_rows(zone_q, zone_row)
+    return tuple(
+        ZoneOperating(
+            **row,
+            occupancy_pct=occupancy_pct(
+                row["allocated_area_m2"] + row["occupied_area_m2"], row["total_area_m2"]
+            ),
+        )
+        for row in sorted(zones.values(), key=lambda r: r["zone_name"])
+    )
+
+
+def _plots_from_tallies(zone_row: Callable[..., dict[str, Any]]) -> None:
+    figures = summaries.by_zone()
+    names = Zone.objects.filter(pk__in=list(figures)).values_list("pk", "slug", "name")
+    for zone_id, slug, name in names:
+        statuses = figures[zone_id]
+        target = zone_row(zone_id, slug, name)
+        allocated = statuses.get(PlotStatus.ALLOCATED, tallies.NO_TOTALS)
+        occupied = statuses.get(PlotStatus.OCCUPIED, tallies.NO_TOTALS)
+        target["plot_count"] = sum(tally.count for tally in statuses.values())
+        target["allocated_plot_count"] = allocated.count
+        target["occupied_plot_count"] = occupied.count
+        target["total_area_m2"] = sum((t.amount for t in statuses.values()), Decimal("0.00"))
+        target["allocated_area_m2"] = allocated.amount
+        target["occupied_area_m2"] = occupied.amount
+
+
+def _plots_from_rows(zone_q: Q, zone_row: Callable[..., dict[str, Any]]) -> None:
     plots = (
         Plot.objects.filter(zone_q)
         .order_by()
@@ -107,15 +147,6 @@ def operating_by_zone(zone_q: Q, as_of: datetime.date | None = None) -> tuple[Zo
             target[key] = sums[key]
         for key in ("total_area_m2", "allocated_area_m2", "occupied_area_m2"):
             target[key] = Decimal(sums[key] or 0).quantize(CENT)
-    return tuple(
-        ZoneOperating(
-            **row,
-            occupancy_pct=occupancy_pct(
-                row["allocated_area_m2"] + row["occupied_area_m2"], row["total_area_m2"]
-            ),
-        )
-        for row in sorted(zones.values(), key=lambda r: r["zone_name"])
-    )
 
 
 def accepted_returns(zone_q: Q, year_q: Q) -> QuerySet[AnnualReturn]:

@@ -424,7 +424,9 @@ def rollout_report(filters: ReportFilters = PROGRAMME) -> RolloutReport:
         by_province=by_province,
         openings_by_quarter=tuple(QuarterOpenings(**row) for row in openings),
         # The operating zone: licences by status, plots and occupancy per zone.
-        operating_by_zone=operating_by_zone(filters.zone_q("zone__"), filters.as_of),
+        operating_by_zone=operating_by_zone(
+            filters.zone_q("zone__"), filters.as_of, plots_from_tallies=not reading_as_of()
+        ),
         targets=targets_progress(ROLLOUT_METRICS),
     )
 

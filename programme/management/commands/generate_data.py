@@ -48,6 +48,7 @@ from companies.models import Company, Contact, InterestRegistration
 from companies.normalize import normalize_company_name
 from core.models import Tally, TallyMember
 from core.query import CENT
+from enterprises import summaries as plot_tallies
 from enterprises.models import AnnualReturn, Enterprise, LicenceEvent, Plot
 from investments import summaries
 from investments.models import Disbursement, ExchangeRate, Pledge
@@ -367,6 +368,7 @@ class Command(BaseCommand):
             rebuild_started = time.monotonic()
             rebuilt = summaries.rebuild()
             rebuilt["registration tallies"] = registration_tallies.rebuild()
+            rebuilt["plot tallies"] = plot_tallies.rebuild()
             generator.timings["summary rows"] = time.monotonic() - rebuild_started
             self.stdout.write(
                 "Rebuilt the summary rows: "

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from companies import summaries as registration_tallies
+from enterprises import summaries as plot_tallies
 from investments import summaries
 from investments.services import pledge_totals_verify
 
@@ -9,10 +10,10 @@ class Command(BaseCommand):
     help = (
         "Recompute every pledge's running realised totals from its disbursements, and every "
         "pledge summary row (per zone, per company, per zone/status/origin/quarter, per "
-        "status/origin/quarter) and tally of companies (funnel stages, registrations by status, "
-        "zone, origin and sector) from the base rows, and list any difference; --repair resets "
-        "them. Exits 1 while a difference "
-        "remains, so it can run from cron or a monitor."
+        "status/origin/quarter) and tally (companies per funnel stage; registrations by "
+        "status, zone, origin and sector; plots by zone and status) from the base rows, and "
+        "list any difference; --repair resets them. Exits 1 while a difference remains, so "
+        "it can run from cron or a monitor."
     )
 
     def add_arguments(self, parser):
@@ -47,10 +48,13 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS("Every pledge's totals match its disbursements."))
 
         # After the pledges' own totals: a repair there changes what the summaries must say.
-        self.stdout.write("Checking the summary rows against the pledges and registrations …")
+        self.stdout.write(
+            "Checking the summary rows against the pledges, registrations and plots …"
+        )
         summary_differences = [
             *summaries.verify(repair=repair),
             *registration_tallies.verify(repair=repair),
+            *plot_tallies.verify(repair=repair),
         ]
         for difference in summary_differences:
             state = "repaired" if repair else "differs"
@@ -61,7 +65,9 @@ class Command(BaseCommand):
             )
         if not summary_differences:
             self.stdout.write(
-                self.style.SUCCESS("Every summary row matches the pledges and registrations.")
+                self.style.SUCCESS(
+                    "Every summary row matches the pledges, registrations and plots."
+                )
             )
 
         problems = []
