@@ -32,7 +32,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q, Sum, Value
 from django.db.models.functions import Coalesce, TruncQuarter
 
 from companies import summaries as registration_tallies
-from companies.choices import Origin, RegistrationStatus
+from companies.choices import AWAITING_REVIEW, Origin, RegistrationStatus
 from companies.models import Company, InterestRegistration
 from core import tallies
 from core.query import CENT, MONEY_SUM
@@ -989,12 +989,22 @@ def programme_summary(as_of: datetime.date | None = None) -> ProgrammeSummary:
 
 def _programme_summary() -> ProgrammeSummary:
     totals = pledge_totals(PROGRAMME)
+    if _tallies_answer(PROGRAMME):
+        tallied = tallies.totals(registration_tallies.BY_STATUS)
+        registrations_by_status = {
+            status: tallied.get(status, tallies.NO_TOTALS).count
+            for status in RegistrationStatus.values
+        }
+    else:
+        registrations_by_status = InterestRegistration.objects.count_by_status()
     return ProgrammeSummary(
         zone_count=Zone.objects.in_programme().count(),
         zones_by_status=Zone.objects.in_programme().count_by_status(),
         companies_by_origin=Company.objects.count_by_origin(),
-        registrations_by_status=InterestRegistration.objects.count_by_status(),
-        registrations_awaiting_review=InterestRegistration.objects.awaiting_review().count(),
+        registrations_by_status=registrations_by_status,
+        registrations_awaiting_review=sum(
+            registrations_by_status[status] for status in AWAITING_REVIEW
+        ),
         pledged_usd=totals.pledged_usd,
         committed_usd=totals.committed_usd,
         realized_usd=totals.realized_usd,

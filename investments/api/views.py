@@ -3,6 +3,7 @@ from rest_framework import viewsets
 from api.permissions import IsPartnerOrStaff
 from investments.filtersets import PledgeFilterSet
 from investments.models import Pledge
+from investments.selectors import pledge_count
 
 from .serializers import (
     PledgeSerializer,
@@ -27,3 +28,7 @@ class PledgeViewSet(viewsets.ReadOnlyModelViewSet):
         "updated",
     )
     ordering = ("-pledged_on", "-id")
+
+    def unfiltered_count(self) -> int:
+        """Every pledge, from the summary rows (api.pagination.PagePagination)."""
+        return pledge_count()

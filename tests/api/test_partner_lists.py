@@ -317,3 +317,30 @@ def test_garbage_query_strings_never_cause_a_500(partner_client, no_throttle, pa
             response = partner_client.get(f"/api/v1/{path}/?{name}={value}")
             assert response.status_code < 500, (name, value, response.content[:300])
             assert response["Content-Type"].startswith("application/json"), (name, value)
+
+
+def test_the_unfiltered_pledge_list_counts_from_the_summary_rows(partner_client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from investments.models import Pledge
+
+    zone = ZoneFactory()
+    for status in ("announced", "committed", "cancelled"):
+        PledgeFactory(zone=zone, status=status)
+    PledgeFactory(status="realized")
+
+    with CaptureQueriesContext(connection) as queries:
+        page = partner_client.get("/api/v1/pledges/?page_size=2&ordering=-amount_usd")
+    assert page.status_code == 200
+    assert page.json()["count"] == Pledge.objects.count() == 4
+    assert len(page.json()["results"]) == 2
+    table = f'"{Pledge._meta.db_table}"'
+    assert not any(
+        "COUNT(" in query["sql"] and table in query["sql"] for query in queries.captured_queries
+    )
+    # A filter counts the rows it selects.
+    filtered = partner_client.get(f"/api/v1/pledges/?zone={zone.slug}&status=cancelled")
+    assert filtered.json()["count"] == 1
+    # Past the last page is still a clear 404, as with a counted list.
+    assert partner_client.get("/api/v1/pledges/?page=9").status_code == 404

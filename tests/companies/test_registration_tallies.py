@@ -14,7 +14,12 @@ from companies.services import registration_transition, registration_withdraw
 from core import tallies
 from core.models import Tally, TallyMember
 from programme import reports
-from programme.reports import ReportFilters, companies_report, investment_funnel
+from programme.reports import (
+    ReportFilters,
+    companies_report,
+    investment_funnel,
+    programme_summary,
+)
 from tests.factories import (
     CompanyFactory,
     InterestRegistrationFactory,
@@ -82,6 +87,9 @@ def test_the_companies_report_from_tallies_equals_the_base_rows(interest, monkey
     assert any(sector.sector == "" for sector in summarised.by_sector)
     assert summarised == counted
     assert investment_funnel(filters) == from_base_rows(monkeypatch, investment_funnel, filters)
+    summary = programme_summary()
+    assert summary.registrations_by_status["accepted"] == 5
+    assert summary == from_base_rows(monkeypatch, programme_summary)
 
 
 def test_the_programme_reports_read_no_registration(interest):
