@@ -79,8 +79,9 @@ bench: install-dev
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/run.py --scale $(SCALE)
 
 # 60 s of mixed partner traffic against gunicorn on loopback (see ops/README.md).
+# make loadtest: seed_demo's programme; make loadtest LOAD_SCALE=M: the benchmark's M data.
 loadtest: install-dev
-	$(PY) ops/loadtest.py --seconds 60
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) ops/loadtest.py --seconds 60 $(if $(LOAD_SCALE),--scale $(LOAD_SCALE))
 
 # PostgreSQL stopped and started under load, on a throwaway cluster of its own.
 faulttest: install-dev

@@ -27,6 +27,17 @@ RETURN_FIGURES = (
     "investment_usd",
 )
 MONEY_FIGURES = ("exports_usd", "domestic_sales_usd", "investment_usd")
+# A zone's operating figures before any licence or plot is counted.
+EMPTY_OPERATING: dict[str, Any] = {
+    # Licences by effective status: applied_count … expired_count.
+    **{f"{status}_count": 0 for status in LicenceStatus.values},
+    "plot_count": 0,
+    "allocated_plot_count": 0,
+    "occupied_plot_count": 0,
+    "total_area_m2": Decimal("0.00"),
+    "allocated_area_m2": Decimal("0.00"),
+    "occupied_area_m2": Decimal("0.00"),
+}
 
 
 @dataclass(frozen=True)
@@ -65,21 +76,11 @@ def operating_by_zone(
     zones: dict[int, dict[str, Any]] = {}
 
     def zone_row(zone_id: int, slug: str, name: str) -> dict[str, Any]:
-        return zones.setdefault(
-            zone_id,
-            {
-                "zone": slug,
-                "zone_name": name,
-                # Licences by effective status: applied_count … expired_count.
-                **{f"{status}_count": 0 for status in LicenceStatus.values},
-                "plot_count": 0,
-                "allocated_plot_count": 0,
-                "occupied_plot_count": 0,
-                "total_area_m2": Decimal("0.00"),
-                "allocated_area_m2": Decimal("0.00"),
-                "occupied_area_m2": Decimal("0.00"),
-            },
-        )
+        # Built only for a zone not seen yet: a thousand zones come by several times each.
+        row = zones.get(zone_id)
+        if row is None:
+            row = zones[zone_id] = {"zone": slug, "zone_name": name, **EMPTY_OPERATING}
+        return row
 
     # Typed loosely: the annotation is added by a queryset method the type checker cannot see.
     annotated: QuerySet[Any, Any] = Enterprise.objects.filter(zone_q).with_effective_status(as_of)

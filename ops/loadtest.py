@@ -2,7 +2,8 @@
 """A mixed partner workload against gunicorn on PostgreSQL: `make loadtest`.
 
 It (re)uses the database `registry_load` (migrate + seed_demo, both idempotent) on the
-server named by DATABASE_URL (default postgres://postgres@127.0.0.1:5432), makes a fresh
+server named by DATABASE_URL (default postgres://postgres@127.0.0.1:5432), or with
+`--scale S|M|L` the benchmark's generated database at that scale; it makes a fresh
 partner key, starts gunicorn on 127.0.0.1 with production settings (DEBUG=0), and runs
 partner clients from threads for --seconds: zone list and detail, pledge list, the three
 reports (the investment one also as CSV), the interest list, and POST interests/ with a
@@ -42,6 +43,12 @@ def parse_args():
     parser.add_argument("--max-requests", type=int, default=200_000, help="a safety bound")
     parser.add_argument("--timeout", type=float, default=30.0, help="per request, seconds")
     parser.add_argument("--seed", type=int, default=1, help="the workload mix's random seed")
+    parser.add_argument(
+        "--scale",
+        choices=("S", "M", "L"),
+        help="load the benchmark's generated data at this scale (bench/run.py's database, "
+        "built if missing) instead of seed_demo's programme in registry_load",
+    )
     return parser.parse_args()
 
 
@@ -53,12 +60,20 @@ def load_database_url():
     return urllib.parse.urlunsplit(parts._replace(path=f"/{DATABASE_NAME}"))
 
 
-def prepare(env, database_url):
-    """Database, schema, demo data, static manifest and a partner key; returns the key."""
-    if not bench.database_exists(database_url, DATABASE_NAME):
-        bench.recreate_database(database_url, DATABASE_NAME)
-    bench.manage("migrate", "--noinput", "-v0", env=env)
-    bench.manage("seed_demo", env=env, quiet=True)
+def prepare(env, database_url, scale=None):
+    """Database, schema, data, static manifest and a partner key; returns the key."""
+    if scale:
+        # The benchmark's own database and rows (generate_data --seed 1), reused when they
+        # match the scale. The registrations the load posts are not generated rows, so
+        # they leave the reuse check alone.
+        name = urllib.parse.urlsplit(database_url).path.lstrip("/")
+        generation = argparse.Namespace(scale=scale, seed=1, regenerate=False)
+        bench.prepare_data(generation, database_url, name, env)
+    else:
+        if not bench.database_exists(database_url, DATABASE_NAME):
+            bench.recreate_database(database_url, DATABASE_NAME)
+        bench.manage("migrate", "--noinput", "-v0", env=env)
+        bench.manage("seed_demo", env=env, quiet=True)
     bench.manage("collectstatic", "--noinput", "-v0", env=env)  # DEBUG=0 needs the manifest
     os.environ.update(env)
     import django
@@ -202,9 +217,9 @@ def report(latencies, not_ok, elapsed, args):
 
 def main():
     args = parse_args()
-    database_url = load_database_url()
+    database_url = bench.scale_database_url(args.scale)[0] if args.scale else load_database_url()
     env = bench.bench_environment(database_url)
-    partner_key, zone_slugs = prepare(env, database_url)
+    partner_key, zone_slugs = prepare(env, database_url, args.scale)
     with tempfile.TemporaryDirectory(prefix="loadtest-") as logs:
         bench.RESULTS = Path(logs)  # gunicorn's log goes here, not into bench/results
         server = bench.Server(env, args.workers)
