@@ -68,6 +68,10 @@ def prepare(env, database_url, scale=None):
         # they leave the reuse check alone.
         name = urllib.parse.urlsplit(database_url).path.lstrip("/")
         generation = argparse.Namespace(scale=scale, seed=1, regenerate=False)
+        os.environ.update(env)  # prepare_data counts the rows through the ORM
+        import django
+
+        django.setup()
         bench.prepare_data(generation, database_url, name, env)
     else:
         if not bench.database_exists(database_url, DATABASE_NAME):
