@@ -32,12 +32,12 @@ Zones = InterestRegistration.zones.through
 
 
 def _remember(instance: Model, registration_ids: list[int], company_ids=()) -> None:
-    _lock_companies(registration_ids, company_ids)
+    _lock_rows(registration_ids, company_ids)
     setattr(instance, _IDS, registration_ids)
     setattr(instance, _BEFORE, summaries.contributions(registration_ids))
 
 
-def _lock_companies(registration_ids: list[int], company_ids) -> None:
+def _lock_rows(registration_ids: list[int], company_ids) -> None:
     """Lock the registrations, then their companies, in id order, before anything else.
 
     The tallies' member rows are per company, and partner sync locks the registrations and
@@ -74,6 +74,16 @@ def _settle(instance: Model, registration_ids: list[int] | None = None) -> None:
     ids = getattr(instance, _IDS) if registration_ids is None else registration_ids
     tallies.add(tallies.difference(summaries.contributions(ids), before))
     setattr(instance, _BEFORE, None)
+
+
+def _registration_ids(**lookups: Any) -> list[int]:
+    return list(InterestRegistration.objects.filter(**lookups).values_list("pk", flat=True))
+
+
+def _zone_registration_ids(zone: Model) -> list[int]:
+    return list(
+        Zones.objects.filter(zone_id=zone.pk).values_list("interestregistration_id", flat=True)
+    )
 
 
 @receiver(pre_save, sender=InterestRegistration)
@@ -123,11 +133,7 @@ def zones_changed(
         elif pk_set is not None:
             ids = sorted(pk_set)
         else:  # zone.registrations.clear(): every registration of the zone
-            ids = list(
-                Zones.objects.filter(zone_id=instance.pk).values_list(
-                    "interestregistration_id", flat=True
-                )
-            )
+            ids = _zone_registration_ids(instance)
         _remember(instance, ids)
     elif action.startswith("post_"):
         _settle(instance)
@@ -136,14 +142,7 @@ def zones_changed(
 @receiver(pre_delete, sender=Zone)
 def remember_zone_registrations(sender: type[Model], instance: Zone, **kwargs: Any) -> None:
     """A deleted zone takes its registration links with it, without an m2m signal."""
-    _remember(
-        instance,
-        list(
-            Zones.objects.filter(zone_id=instance.pk).values_list(
-                "interestregistration_id", flat=True
-            )
-        ),
-    )
+    _remember(instance, _zone_registration_ids(instance))
 
 
 @receiver(post_delete, sender=Zone)
@@ -154,14 +153,7 @@ def settle_zone_registrations(sender: type[Model], instance: Zone, **kwargs: Any
 @receiver(pre_delete, sender=Sector)
 def remember_sector_registrations(sender: type[Model], instance: Sector, **kwargs: Any) -> None:
     """Deleting a sector clears its companies' sector with an UPDATE, without a save signal."""
-    _remember(
-        instance,
-        list(
-            InterestRegistration.objects.filter(company__sector=instance).values_list(
-                "pk", flat=True
-            )
-        ),
-    )
+    _remember(instance, _registration_ids(company__sector=instance))
 
 
 @receiver(post_delete, sender=Sector)
@@ -181,14 +173,7 @@ def remember_company_grouping(
         return
     stored = Company.objects.filter(pk=instance.pk).values_list("origin", "sector_id").first()
     if stored is not None and stored != (instance.origin, instance.sector_id):
-        _remember(
-            instance,
-            list(
-                InterestRegistration.objects.filter(company_id=instance.pk).values_list(
-                    "pk", flat=True
-                )
-            ),
-        )
+        _remember(instance, _registration_ids(company_id=instance.pk))
 
 
 @receiver(post_save, sender=Company)

@@ -22,7 +22,7 @@ this module adds, stores, compares and rebuilds.
 """
 
 import threading
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
@@ -62,35 +62,44 @@ def difference(after: Delta, before: Delta) -> Delta:
     return {key: change for key, change in plus(after, negated).items() if any(change)}
 
 
-_pending = threading.local()
+class Batch:
+    """Changes gathered within `collecting()` blocks and applied once, at the outermost end.
 
-
-@contextmanager
-def collecting() -> Iterator[None]:
-    """Within the block, gather every `add()` and apply the sum once, at its end.
-
-    A service that saves several rows would otherwise add to the tallies once per save and lock
-    the hot `Tally` rows early and in a changing order. Nested blocks join the outermost.
+    A service that saves several rows would otherwise apply once per save and lock the hot
+    summary rows early and in a changing order. Nested blocks join the outermost. Code inside
+    a block must not catch a failed write and go on: what it gathered before its savepoint
+    rolled back would still be applied.
     """
-    if getattr(_pending, "delta", None) is not None:
-        yield
-        return
-    _pending.delta = {}
-    try:
-        yield
-        delta = _pending.delta
-    finally:
-        _pending.delta = None
-    apply(delta)
 
+    def __init__(
+        self,
+        empty: Callable[[], Any],
+        merge: Callable[[Any, Any], Any],
+        apply: Callable[[Any], None],
+    ):
+        self._empty, self._merge, self._apply = empty, merge, apply
+        self._pending = threading.local()
 
-def add(delta: Delta) -> None:
-    """Apply `delta` now, or at the end of the enclosing `collecting()` block."""
-    pending = getattr(_pending, "delta", None)
-    if pending is None:
-        apply(delta)
-    else:
-        _pending.delta = plus(pending, delta)
+    @contextmanager
+    def collecting(self) -> Iterator[None]:
+        if getattr(self._pending, "delta", None) is not None:
+            yield
+            return
+        self._pending.delta = self._empty()
+        try:
+            yield
+            delta = self._pending.delta
+        finally:
+            self._pending.delta = None
+        self._apply(delta)
+
+    def add(self, delta: Any) -> None:
+        """Apply `delta` now, or at the end of the enclosing `collecting()` block."""
+        pending = getattr(self._pending, "delta", None)
+        if pending is None:
+            self._apply(delta)
+        else:
+            self._pending.delta = self._merge(pending, delta)
 
 
 def apply(delta: Delta) -> None:
@@ -149,6 +158,12 @@ def _upsert(
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall() if returning else []
+
+
+_batch = Batch(dict, plus, apply)
+# Within the block, every `add()` is gathered and the sum applied once, at its end.
+collecting = _batch.collecting
+add = _batch.add
 
 
 # ---------------------------------------------------------------------------

@@ -272,22 +272,30 @@ class CompanyPledgeTotal(PledgeFigures):
         return f"{self.company_id}/{self.status}: {self.pledge_count}"
 
 
-class PledgeQuarterTotal(PledgeFigures):
-    """Pledges by zone, status, company origin and quarter: the investment report's cube.
+class QuarterFigures(PledgeFigures):
+    """A status, company origin and quarter: the investment report's cube dimensions.
 
     The pledge measures count pledges made in the quarter (by `pledged_on`); the disbursement
-    measures count tranches paid in it (by `disbursed_on`) against pledges of this zone,
-    status and origin. Fiscal years are whole quarters, so they are sums of these rows.
+    measures count tranches paid in it (by `disbursed_on`) against pledges of this status and
+    origin. Fiscal years are whole quarters, so they are sums of these rows.
     """
 
-    zone = models.ForeignKey(
-        "zones.Zone", on_delete=models.CASCADE, related_name="pledge_quarter_totals"
-    )
     status = models.CharField(max_length=20, choices=PledgeStatus.choices)
     origin = models.CharField(max_length=10)
     quarter = models.DateField(help_text="The quarter's first day.")
     disbursement_count = models.BigIntegerField(default=0)
     disbursed_usd = models.DecimalField(max_digits=20, decimal_places=2, default=Decimal("0"))
+
+    class Meta:
+        abstract = True
+
+
+class PledgeQuarterTotal(QuarterFigures):
+    """The cube per zone: pledges by zone, status, company origin and quarter."""
+
+    zone = models.ForeignKey(
+        "zones.Zone", on_delete=models.CASCADE, related_name="pledge_quarter_totals"
+    )
 
     class Meta:
         ordering = ("zone", "quarter", "status", "origin")
@@ -301,19 +309,13 @@ class PledgeQuarterTotal(PledgeFigures):
         return f"{self.zone_id}/{self.status}/{self.origin}/{self.quarter}: {self.pledge_count}"
 
 
-class ProgrammePledgeTotal(PledgeFigures):
+class ProgrammePledgeTotal(QuarterFigures):
     """`PledgeQuarterTotal` without the zone: the unfiltered investment report's few rows.
 
     A few hundred rows for the whole programme (status × origin × quarter), where the
     per-zone cube has one per zone as well. Every pledge write in a quarter adds to the same
     row, so writers of one quarter, status and origin queue on it until they commit.
     """
-
-    status = models.CharField(max_length=20, choices=PledgeStatus.choices)
-    origin = models.CharField(max_length=10)
-    quarter = models.DateField(help_text="The quarter's first day.")
-    disbursement_count = models.BigIntegerField(default=0)
-    disbursed_usd = models.DecimalField(max_digits=20, decimal_places=2, default=Decimal("0"))
 
     class Meta:
         ordering = ("quarter", "status", "origin")

@@ -24,9 +24,7 @@ or restore the tables with the rest. `verify()` recomputes everything from the b
 """
 
 import datetime
-import threading
 from collections.abc import Iterable, Iterator, Mapping
-from contextlib import contextmanager
 from decimal import Decimal
 from typing import Any, cast
 
@@ -193,43 +191,6 @@ def difference(after: Figures, before: Figures) -> Figures:
     return delta
 
 
-_pending = threading.local()
-
-
-@contextmanager
-def one_write() -> Iterator[None]:
-    """Within the block, gather the receivers' differences and add them once, at its end.
-
-    The services write a pledge and its tranches in several saves; added save by save, two
-    transactions could lock the same summary rows in opposite orders and deadlock (a tranche's
-    quarter row, then its zone's row, against another pledge's zone row, then that quarter).
-    Added once, every transaction locks its rows in one global order (table, then key).
-    Nested blocks join the outermost. Code inside the block must not catch a failed write and
-    go on: the differences it gathered before its savepoint rolled back would still be added.
-    """
-    if getattr(_pending, "delta", None) is not None:
-        yield
-        return
-    _pending.delta = no_figures()
-    try:
-        yield
-        delta = _pending.delta
-    finally:
-        _pending.delta = None
-    apply(delta)
-
-
-def add(delta: Figures) -> None:
-    """Apply `delta` now, or at the end of the enclosing `one_write()` block."""
-    pending = getattr(_pending, "delta", None)
-    if pending is None:
-        apply(delta)
-        return
-    for model in WRITTEN:
-        for key, change in delta[model].items():
-            pending[model][key] = _sum(pending[model].get(key, {}), change)
-
-
 def apply(delta: Figures) -> None:
     """Add `delta` to the summary rows, creating rows for new keys (one statement a table)."""
     with transaction.atomic():
@@ -247,6 +208,24 @@ def _tally_delta(rows: dict[tuple, dict[str, Any]]) -> tallies.Delta:
         key: (figures.get("count", 0), Decimal(figures.get("amount", 0)))
         for key, figures in rows.items()
     }
+
+
+def _merge(pending: Figures, delta: Figures) -> Figures:
+    for model in WRITTEN:
+        for key, change in delta[model].items():
+            pending[model][key] = _sum(pending[model].get(key, {}), change)
+    return pending
+
+
+# one_write(): within the block, gather the receivers' differences and add them once, at its
+# end. The services write a pledge and its tranches in several saves; added save by save, two
+# transactions could lock the same summary rows in opposite orders and deadlock (a tranche's
+# quarter row, then its zone's row, against another pledge's zone row, then that quarter).
+# Added once, every transaction locks its rows in one global order (table, then key).
+_batch = tallies.Batch(no_figures, _merge, apply)
+one_write = _batch.collecting
+# Apply a difference now, or at the end of the enclosing one_write() block.
+add = _batch.add
 
 
 def _add(model: type[models.Model], rows: list[tuple[tuple, dict[str, Any]]]) -> None:
