@@ -11,6 +11,7 @@ from companies.choices import RegistrationChannel
 from companies.filtersets import CompanyFilterSet, InterestRegistrationFilterSet
 from companies.models import Company, InterestRegistration
 from companies.services import registration_submit
+from companies.summaries import registration_count
 from investments.selectors import companies_with_pledge_totals
 from zones.models import Zone
 
@@ -79,6 +80,10 @@ class InterestRegistrationViewSet(
     search_fields = ("reference", "company__name")
     ordering_fields = ("created", "updated", "status", "planned_investment_usd", "target_date")
     ordering = ("-created",)
+
+    def unfiltered_count(self) -> int:
+        """Every registration, from its tally (api.pagination.PagePagination)."""
+        return registration_count()
 
     @extend_schema(
         summary="Register a company's interest in zones",

@@ -4,20 +4,39 @@ from rest_framework import viewsets
 from core.query import subquery_count
 from investments.selectors import zones_with_pledge_totals
 from zones.filtersets import IncentiveFilterSet, ZoneDeveloperFilterSet, ZoneFilterSet
-from zones.models import Incentive, Zone, ZoneDeveloper, ZoneStatusChange
+from zones.models import Incentive, Sector, Zone, ZoneDeveloper, ZoneStatusChange
 
-from .serializers import IncentiveSerializer, ZoneDeveloperSerializer, ZoneSerializer
+from .serializers import (
+    DeveloperBriefSerializer,
+    IncentiveSerializer,
+    ZoneDeveloperSerializer,
+    ZoneSerializer,
+)
+
+# A zone shows its developer brief (DeveloperBriefSerializer): the rest of the row is not read.
+DEVELOPER_UNUSED = tuple(
+    f"developer__{field.name}"
+    for field in ZoneDeveloper._meta.concrete_fields
+    if field.name not in DeveloperBriefSerializer.Meta.fields
+)
 
 
 class ZoneViewSet(viewsets.ReadOnlyModelViewSet):
     """Technology zones with their rollout history and pledged/realised USD. Public."""
 
+    # Only the columns the serializer writes: a page of 100 zones builds about a thousand
+    # related objects, and every unused timestamp is parsed for each of them.
     queryset = zones_with_pledge_totals(
-        Zone.objects.select_related("developer").prefetch_related(
-            "sectors",
+        Zone.objects.select_related("developer")
+        .defer("name_ur", "description_ur", *DEVELOPER_UNUSED)
+        .prefetch_related(
+            Prefetch("sectors", queryset=Sector.objects.only("id", "slug", "name")),
             Prefetch("incentives", queryset=Incentive.objects.only("id", "slug")),
             Prefetch(
-                "status_changes", queryset=ZoneStatusChange.objects.order_by("changed_on", "id")
+                "status_changes",
+                queryset=ZoneStatusChange.objects.only(
+                    "id", "zone_id", "status", "changed_on", "note"
+                ).order_by("changed_on", "id"),
             ),
         )
     )
