@@ -155,44 +155,64 @@ def accepted_returns(zone_q: Q, year_q: Q) -> QuerySet[AnnualReturn]:
     return AnnualReturn.objects.accepted().filter(zone_q, year_q)
 
 
-def _figures(queryset: QuerySet[AnnualReturn], *group: str) -> list[dict[str, Any]]:
-    rows = (
-        queryset.order_by(*group)
-        .values(*group)
-        .annotate(
-            enterprise_count=Count("enterprise_id", distinct=True),
-            return_count=Count("pk"),
-            **{figure: Sum(figure) for figure in RETURN_FIGURES},
-        )
-    )
-    out = []
-    for row in rows:
-        for figure in RETURN_FIGURES:
-            value = row[figure] or 0
-            row[figure] = Decimal(value).quantize(CENT) if figure in MONEY_FIGURES else int(value)
-        out.append(row)
-    return out
-
-
 def performance_by_zone_and_year(zone_q: Q, year_q: Q) -> list[dict[str, Any]]:
-    """Jobs, exports, sales and investment from accepted returns, by zone and fiscal year."""
-    rows = _figures(
-        accepted_returns(zone_q, year_q), "fiscal_year", "enterprise__zone__slug",
-        "enterprise__zone__name",
-    )  # fmt: skip
+    """Jobs, exports, sales and investment from accepted returns, by zone and fiscal year.
+
+    An enterprise files one return a year (annualreturn_one_per_enterprise_year) and is in
+    one zone, so a group's returns are its enterprises: counting them needs no DISTINCT,
+    which at a hundred thousand returns costs more than the rest of the query. Grouped by
+    zone id, with the zones' names read after, it is a hash aggregate over the returns alone.
+    """
+    rows = (
+        accepted_returns(zone_q, year_q)
+        .order_by()
+        .values("fiscal_year", "enterprise__zone_id")
+        .annotate(return_count=Count("pk"), **{figure: Sum(figure) for figure in RETURN_FIGURES})
+    )
+    found: list[dict[str, Any]] = [dict(row) for row in rows]
+    zones = {
+        pk: (slug, name)
+        for pk, slug, name in Zone.objects.filter(
+            pk__in={row["enterprise__zone_id"] for row in found}
+        ).values_list("pk", "slug", "name")
+    }
+    out = []
+    for row in found:
+        slug, name = zones[row["enterprise__zone_id"]]
+        figures = {figure: _figure(figure, row[figure]) for figure in RETURN_FIGURES}
+        out.append(
+            {
+                "fiscal_year": row["fiscal_year"],
+                "zone": slug,
+                "zone_name": name,
+                "enterprise_count": row["return_count"],
+                "return_count": row["return_count"],
+                **figures,
+            }
+        )
+    return sorted(out, key=lambda row: (row["fiscal_year"], row["zone"], row["zone_name"]))
+
+
+def performance_by_year(by_zone_and_year: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The zone rows summed by fiscal year: an enterprise is counted in its one zone."""
+    years: dict[str, dict[str, Any]] = {}
+    counted = ("enterprise_count", "return_count", *RETURN_FIGURES)
+    for row in by_zone_and_year:
+        year = years.setdefault(
+            row["fiscal_year"],
+            {"fiscal_year": row["fiscal_year"], **dict.fromkeys(counted, 0)},
+        )
+        for name in counted:
+            year[name] += row[name]
     return [
-        {
-            "fiscal_year": row.pop("fiscal_year"),
-            "zone": row.pop("enterprise__zone__slug"),
-            "zone_name": row.pop("enterprise__zone__name"),
-            **row,
-        }
-        for row in rows
+        {**year, **{figure: _figure(figure, year[figure]) for figure in RETURN_FIGURES}}
+        for _, year in sorted(years.items())
     ]
 
 
-def performance_by_year(zone_q: Q, year_q: Q) -> list[dict[str, Any]]:
-    return _figures(accepted_returns(zone_q, year_q), "fiscal_year")
+def _figure(name: str, value: Any) -> int | Decimal:
+    # A figure no return reported sums to NULL, shown as 0.
+    return Decimal(value or 0).quantize(CENT) if name in MONEY_FIGURES else int(value or 0)
 
 
 def return_compliance(zone_q: Q, year_q: Q, as_of: datetime.date) -> list[dict[str, Any]]:

@@ -59,7 +59,7 @@ def _performance_report(
     zone_q = filters.zone_q("enterprise__zone__")
     year_q = fiscal_years_q(filters)
     by_zone_year = performance_by_zone_and_year(zone_q, year_q)
-    by_year = performance_by_year(zone_q, year_q)
+    by_year = performance_by_year(by_zone_year)
     if disclosure_control:
         by_zone_year = suppress(
             by_zone_year, figures=RETURN_FIGURES, total_group=lambda row: row["fiscal_year"]

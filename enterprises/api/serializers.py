@@ -6,6 +6,7 @@ No annual return and no contact appears here: individual returns are never publi
 from rest_framework import serializers
 
 from api.fields import MoneyField
+from api.serializers import RowSerializer
 from companies.api.serializers import CompanyBriefSerializer
 from enterprises.models import Enterprise, Plot
 from enterprises.selectors import ZoneOperating
@@ -73,7 +74,7 @@ class PlotSerializer(serializers.ModelSerializer):
 # --- Report sections ------------------------------------------------------------------------
 
 
-class ZoneOperatingSerializer(serializers.Serializer):
+class ZoneOperatingSerializer(RowSerializer):
     shape = ZoneOperating
 
     zone = serializers.CharField(help_text="Zone slug")
@@ -100,7 +101,7 @@ class ZoneOperatingSerializer(serializers.Serializer):
     )
 
 
-class PerformanceFiguresSerializer(serializers.Serializer):
+class PerformanceFiguresSerializer(RowSerializer):
     enterprise_count = serializers.IntegerField()
     return_count = serializers.IntegerField()
     employees_total = serializers.IntegerField(allow_null=True)
@@ -124,7 +125,7 @@ class ZoneYearPerformanceSerializer(YearPerformanceSerializer):
     zone_name = serializers.CharField()
 
 
-class ComplianceSerializer(serializers.Serializer):
+class ComplianceSerializer(RowSerializer):
     fiscal_year = serializers.CharField()
     return_count = serializers.IntegerField()
     due_count = serializers.IntegerField(help_text="Due before as_of.")

@@ -3,6 +3,7 @@
 from rest_framework import serializers
 
 from api.fields import MoneyField
+from api.serializers import RowSerializer
 from core.query import by_slug_or_id
 from enterprises.api.serializers import ZoneOperatingSerializer
 from programme import reports
@@ -75,7 +76,7 @@ class ReportFiltersSerializer(serializers.Serializer):
     as_of = serializers.DateField(allow_null=True)
 
 
-class TargetProgressSerializer(serializers.Serializer):
+class TargetProgressSerializer(RowSerializer):
     shape = reports.TargetProgress
 
     slug = serializers.CharField()
@@ -93,7 +94,7 @@ class TargetProgressSerializer(serializers.Serializer):
     due_date = serializers.DateField()
 
 
-class StatusCountSerializer(serializers.Serializer):
+class StatusCountSerializer(RowSerializer):
     shape = reports.ZoneStatusCount
 
     status = serializers.CharField()
@@ -101,7 +102,7 @@ class StatusCountSerializer(serializers.Serializer):
     zone_count = serializers.IntegerField()
 
 
-class ProvinceRolloutSerializer(serializers.Serializer):
+class ProvinceRolloutSerializer(RowSerializer):
     shape = reports.ProvinceRollout
 
     province = serializers.CharField()
@@ -110,7 +111,7 @@ class ProvinceRolloutSerializer(serializers.Serializer):
     under_development_count = serializers.IntegerField()
 
 
-class QuarterOpeningsSerializer(serializers.Serializer):
+class QuarterOpeningsSerializer(RowSerializer):
     shape = reports.QuarterOpenings
 
     quarter = serializers.CharField(help_text="e.g. 2026-Q3")
@@ -138,7 +139,7 @@ class RolloutReportSerializer(serializers.Serializer):
     targets = TargetProgressSerializer(many=True)
 
 
-class PledgeMeasuresSerializer(serializers.Serializer):
+class PledgeMeasuresSerializer(RowSerializer):
     shape = reports.PledgeMeasures
 
     pledged_usd = MoneyField(help_text="Cancelled pledges excluded.")
@@ -161,7 +162,7 @@ class OriginInvestmentSerializer(PledgeMeasuresSerializer):
     label = serializers.CharField()
 
 
-class StatusInvestmentSerializer(serializers.Serializer):
+class StatusInvestmentSerializer(RowSerializer):
     shape = reports.StatusInvestment
 
     status = serializers.CharField()
@@ -171,7 +172,7 @@ class StatusInvestmentSerializer(serializers.Serializer):
     pledge_count = serializers.IntegerField()
 
 
-class QuarterInvestmentSerializer(serializers.Serializer):
+class QuarterInvestmentSerializer(RowSerializer):
     shape = reports.QuarterInvestment
 
     quarter = serializers.CharField(help_text="e.g. 2026-Q1")
@@ -181,7 +182,7 @@ class QuarterInvestmentSerializer(serializers.Serializer):
     realized_usd = MoneyField(help_text="By quarter in which each disbursement was paid.")
 
 
-class FunnelStageSerializer(serializers.Serializer):
+class FunnelStageSerializer(RowSerializer):
     shape = reports.FunnelStage
 
     stage = serializers.ChoiceField(
@@ -216,7 +217,7 @@ class CompanyTotalsSerializer(serializers.Serializer):
     company_count = serializers.IntegerField()
 
 
-class OriginCompaniesSerializer(serializers.Serializer):
+class OriginCompaniesSerializer(RowSerializer):
     shape = reports.OriginCompanies
 
     origin = serializers.CharField()
@@ -224,7 +225,7 @@ class OriginCompaniesSerializer(serializers.Serializer):
     company_count = serializers.IntegerField()
 
 
-class ZoneCompaniesSerializer(serializers.Serializer):
+class ZoneCompaniesSerializer(RowSerializer):
     shape = reports.ZoneCompanies
 
     zone = serializers.CharField(help_text="Zone slug")
@@ -233,7 +234,7 @@ class ZoneCompaniesSerializer(serializers.Serializer):
     registration_count = serializers.IntegerField()
 
 
-class SectorCompaniesSerializer(serializers.Serializer):
+class SectorCompaniesSerializer(RowSerializer):
     shape = reports.SectorCompanies
 
     sector = serializers.CharField(allow_blank=True, help_text="Sector slug; blank if not given.")
@@ -241,7 +242,7 @@ class SectorCompaniesSerializer(serializers.Serializer):
     company_count = serializers.IntegerField()
 
 
-class RegistrationStatusSerializer(serializers.Serializer):
+class RegistrationStatusSerializer(RowSerializer):
     shape = reports.RegistrationStatusCount
 
     status = serializers.CharField()
