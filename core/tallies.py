@@ -180,16 +180,6 @@ def totals(scope: str) -> dict[str, TallyTotals]:
     }
 
 
-def total(scope: str, key: str) -> TallyTotals:
-    """One key's tally (one indexed row); `NO_TOTALS` if nobody reached it."""
-    row = Tally.objects.filter(scope=scope, key=key).values_list("members", "count", "amount")
-    found = row.first()
-    if found is None:
-        return NO_TOTALS
-    members, count, amount = found
-    return TallyTotals(members, count, Decimal(amount).quantize(CENT))
-
-
 # ---------------------------------------------------------------------------
 # Checking and rebuilding (against what the domain modules recompute from the base rows)
 

@@ -214,6 +214,24 @@ class AnnualReturnFactory(factory.django.DjangoModelFactory):
     due_on = datetime.date(2026, 10, 28)
 
 
+def accepted_return(enterprise, year="2025-26", **figures):
+    """An accepted return with every figure filed (the checks require them once filed)."""
+    values = {
+        "status": "accepted",
+        "employees_total": 100,
+        "employees_women": 30,
+        "employees_foreign": 4,
+        "exports_usd": Decimal("1000000"),
+        "domestic_sales": Decimal("50000"),
+        "domestic_sales_usd": Decimal("50000"),
+        "investment": Decimal("20000"),
+        "investment_usd": Decimal("20000"),
+        "submitted_on": datetime.date(2026, 9, 1),
+        **figures,
+    }
+    return AnnualReturnFactory(enterprise=enterprise, fiscal_year=year, **values)
+
+
 def accept_registration(registration, *, recommender=None, accepter=None):
     """Take a registration through review to accepted as two people must (recommend, accept)."""
     from companies.choices import RegistrationStatus

@@ -16,7 +16,6 @@ from programme.api.serializers import (
     RolloutReportSerializer,
 )
 from programme.performance import performance_report
-from tests.enterprises.test_api import accepted_return
 from tests.factories import (
     EnterpriseFactory,
     InterestRegistrationFactory,
@@ -24,6 +23,7 @@ from tests.factories import (
     PlotFactory,
     TargetFactory,
     ZoneFactory,
+    accepted_return,
 )
 
 pytestmark = pytest.mark.django_db

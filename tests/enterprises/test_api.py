@@ -19,6 +19,7 @@ from tests.factories import (
     PlotFactory,
     StaffUserFactory,
     ZoneFactory,
+    accepted_return,
     date_writes_since,
 )
 
@@ -45,23 +46,6 @@ def staff():
     client = APIClient()
     client.force_login(StaffUserFactory(username="registry-staff"))
     return client
-
-
-def accepted_return(enterprise, year="2025-26", **figures):
-    values = {
-        "status": "accepted",
-        "employees_total": 100,
-        "employees_women": 30,
-        "employees_foreign": 4,
-        "exports_usd": Decimal("1000000"),
-        "domestic_sales": Decimal("50000"),
-        "domestic_sales_usd": Decimal("50000"),
-        "investment": Decimal("20000"),
-        "investment_usd": Decimal("20000"),
-        "submitted_on": D(2026, 9, 1),
-        **figures,
-    }
-    return AnnualReturnFactory(enterprise=enterprise, fiscal_year=year, **values)
 
 
 # --- The public register --------------------------------------------------------------------

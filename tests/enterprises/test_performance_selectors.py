@@ -11,8 +11,7 @@ from enterprises.selectors import (
     performance_by_year,
     performance_by_zone_and_year,
 )
-from tests.enterprises.test_api import accepted_return
-from tests.factories import AnnualReturnFactory, EnterpriseFactory, ZoneFactory
+from tests.factories import AnnualReturnFactory, EnterpriseFactory, ZoneFactory, accepted_return
 
 pytestmark = pytest.mark.django_db
 
